@@ -15,7 +15,7 @@ final class CacheFamily {
 
     static final int NEAR_THRESHOLD_BUCKETS = 10;
     static final double NEAR_THRESHOLD_WIDTH = 0.01;
-    // threshold - similarity is computed in binary floating point: 0.30 - 0.29 is 0.00999..., which belongs to bucket 1.
+    // threshold - similarity is computed in binary floating point: 0.90 - 0.81 is 0.08999..., which belongs to bucket 9.
     private static final double BUCKET_EPSILON = 1e-9;
 
     long lookups;

@@ -1,0 +1,126 @@
+package io.beastmode.processors.metrics;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+class LatencySketchTest {
+
+    @Test
+    void quantilesTargetTheLowerNearestRank() {
+        // Widely spaced values so that each rank is identifiable despite the 0.5% relative error.
+        LatencySketch s = new LatencySketch();
+        for (double v : new double[]{400, 100, 300, 200}) {
+            s.add(v);
+        }
+        // n = 4: rank floor(q * 3) -> q=0.5 is rank 1 (200), q=0.95 and q=0.99 rank 2 (300), q=1 rank 3 (400).
+        assertThat(s.quantile(0.0)).isEqualTo(100.0); // clamped to the exact min
+        assertThat(s.quantile(0.5)).isCloseTo(200.0, withinPercentage(0.5));
+        assertThat(s.quantile(0.95)).isCloseTo(300.0, withinPercentage(0.5));
+        assertThat(s.quantile(0.99)).isCloseTo(300.0, withinPercentage(0.5));
+        assertThat(s.quantile(1.0)).isEqualTo(400.0);
+        assertThat(s.count()).isEqualTo(4);
+        assertThat(s.min()).isEqualTo(100.0);
+        assertThat(s.max()).isEqualTo(400.0);
+        assertThat(s.mean()).isEqualTo(250.0);
+    }
+
+    @Test
+    void everyQuantileOfAWideDistributionIsWithinHalfAPercent() {
+        Random random = new Random(7);
+        double[] values = new double[5000];
+        LatencySketch s = new LatencySketch();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.exp(random.nextGaussian() * 2 + 5); // roughly 0.3 ms .. 50 s
+            s.add(values[i]);
+        }
+        Arrays.sort(values);
+        for (int p = 0; p <= 100; p++) {
+            double q = p / 100.0;
+            double exact = values[(int) Math.floor(q * (values.length - 1))];
+            assertThat(s.quantile(q)).as("q=%s", q).isCloseTo(exact, withinPercentage(0.5));
+        }
+    }
+
+    @Test
+    void mergeAnswersExactlyLikeOneSketchOfAllValues() {
+        Random random = new Random(11);
+        LatencySketch all = new LatencySketch();
+        LatencySketch a = new LatencySketch();
+        LatencySketch b = new LatencySketch();
+        for (int i = 0; i < 2000; i++) {
+            double v = 10 + random.nextDouble() * (i % 2 == 0 ? 100 : 10_000);
+            all.add(v);
+            (i % 3 == 0 ? a : b).add(v);
+        }
+        a.merge(b);
+        assertThat(a.count()).isEqualTo(all.count());
+        assertThat(a.min()).isEqualTo(all.min());
+        assertThat(a.max()).isEqualTo(all.max());
+        assertThat(a.mean()).isCloseTo(all.mean(), within(1e-9));
+        for (double q : new double[]{0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999}) {
+            assertThat(a.quantile(q)).isEqualTo(all.quantile(q));
+        }
+        assertThat(a.toProtoBytes()).isEqualTo(all.toProtoBytes());
+    }
+
+    @Test
+    void bytesRoundTripExactly() {
+        LatencySketch s = new LatencySketch();
+        for (int i = 1; i <= 1000; i++) {
+            s.add(i * 1.7);
+        }
+        s.add(0.0);
+        LatencySketch back = LatencySketch.fromBytes(s.toBytes());
+        assertThat(back.count()).isEqualTo(1001);
+        assertThat(back.min()).isEqualTo(0.0);
+        assertThat(back.max()).isEqualTo(s.max());
+        assertThat(back.sum()).isEqualTo(s.sum());
+        for (double q : new double[]{0, 0.001, 0.5, 0.95, 0.99, 1}) {
+            assertThat(back.quantile(q)).isEqualTo(s.quantile(q));
+        }
+        assertThat(back.toBytes()).isEqualTo(s.toBytes());
+        // The bins, not the values, are stored: far below 8 bytes per value.
+        assertThat(s.toBytes().length).isLessThan(1001 * 8 / 4);
+    }
+
+    @Test
+    void customAccuracySurvivesTheRoundTripAndRefusesToMergeWithTheDefault() {
+        LatencySketch coarse = new LatencySketch(0.02);
+        coarse.add(123.0);
+        LatencySketch back = LatencySketch.fromBytes(coarse.toBytes());
+        assertThat(back.relativeAccuracy()).isEqualTo(0.02);
+        assertThat(back.quantile(0.5)).isEqualTo(123.0);
+        assertThatThrownBy(() -> new LatencySketch().merge(back)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void emptySketchHasNoValuesAndSurvivesTheRoundTrip() {
+        LatencySketch empty = LatencySketch.fromBytes(new LatencySketch().toBytes());
+        assertThat(empty.isEmpty()).isTrue();
+        assertThat(empty.count()).isZero();
+        assertThat(empty.quantile(0.5)).isNaN();
+        assertThat(empty.max()).isNaN();
+        assertThat(empty.mean()).isNaN();
+        LatencySketch one = new LatencySketch();
+        one.add(5);
+        one.merge(empty);
+        assertThat(one.min()).isEqualTo(5.0);
+    }
+
+    @Test
+    void rejectsValuesALatencyCannotHave() {
+        LatencySketch s = new LatencySketch();
+        assertThatThrownBy(() -> s.add(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.add(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.add(Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LatencySketch.fromBytes(new byte[]{9})).isInstanceOf(IllegalArgumentException.class);
+        assertThat(s.isEmpty()).isTrue();
+    }
+}
