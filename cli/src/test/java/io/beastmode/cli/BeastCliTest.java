@@ -1,0 +1,116 @@
+package io.beastmode.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI conventions that every command shares: help, version, exit codes and environment variables. */
+class BeastCliTest {
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BeastCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static List<List<String>> allCommandPaths(CommandLine cl, List<String> prefix) {
+        List<List<String>> out = new ArrayList<>();
+        out.add(prefix);
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                List<String> p = new ArrayList<>(prefix);
+                p.add(name);
+                out.addAll(allCommandPaths(sub, p));
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void everyCommandHasHelpVersionExitCodesAndItsEnvironmentVariables() {
+        for (List<String> path : allCommandPaths(BeastCli.commandLine(), List.of())) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Result help = run(args.toArray(String[]::new));
+            assertThat(help.code()).as("exit code of %s --help", path).isZero();
+            assertThat(help.out()).as("help of %s", path).contains("Usage: beast").contains("Exit codes:")
+                    .contains("3     a service did not become ready");
+            args.set(args.size() - 1, "--version");
+            Result version = run(args.toArray(String[]::new));
+            assertThat(version.code()).isZero();
+            assertThat(version.out()).startsWith("beast ");
+        }
+        assertThat(run("stack", "status", "--help").out())
+                .contains("BEAST_DIR").contains("BEAST_KAFKA_PORT").contains("BEAST_JSON");
+        assertThat(run("topics", "--help").out()).contains("BEAST_BOOTSTRAP_SERVERS").contains("BEAST_SCHEMA_REGISTRY");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        Result unknown = run("stack", "status", "--no-such-flag");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("--no-such-flag");
+        assertThat(run("no-such-command").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("stack", "status", "--kafka-port", "not-a-number").code()).isEqualTo(ExitCodes.USAGE);
+        Result bare = run("stack");
+        assertThat(bare.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bare.err()).contains("stack up, stack down or stack status");
+    }
+
+    @Test
+    void environmentVariablesAreDefaultsThatFlagsOverride() {
+        Map<String, String> env = Map.of("BEAST_BOOTSTRAP_SERVERS", "broker-from-env:19092", "BEAST_KAFKA_PORT", "19999");
+        CommandLine cl = new CommandLine(new BeastCli());
+        cl.setDefaultValueProvider(new EnvDefaults(env));
+
+        CommandLine.ParseResult fromEnv = cl.parseArgs("topics");
+        TopicsCommand topics = fromEnv.subcommand().commandSpec().commandLine().getCommand();
+        assertThat(topics.cluster.bootstrapServers()).isEqualTo("broker-from-env:19092");
+
+        cl = new CommandLine(new BeastCli());
+        cl.setDefaultValueProvider(new EnvDefaults(env));
+        CommandLine.ParseResult fromFlag = cl.parseArgs("topics", "--bootstrap-servers", "flag:9092");
+        topics = fromFlag.subcommand().commandSpec().commandLine().getCommand();
+        assertThat(topics.cluster.bootstrapServers()).isEqualTo("flag:9092");
+
+        cl = new CommandLine(new BeastCli());
+        cl.setDefaultValueProvider(new EnvDefaults(Map.of()));
+        topics = cl.parseArgs("topics").subcommand().commandSpec().commandLine().getCommand();
+        assertThat(topics.cluster.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    }
+
+    @Test
+    void variableNamesFollowTheLongestOptionName() {
+        CommandLine.Model.OptionSpec option = CommandLine.Model.OptionSpec.builder("-s", "--schema-registry").build();
+        assertThat(EnvDefaults.variableFor(option)).isEqualTo("BEAST_SCHEMA_REGISTRY");
+    }
+
+    @Test
+    void statusOfAStackThatIsNotRunningSaysSoWithExitThree(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Result status = run("stack", "status", "--dir", dir.toString(), "--kafka-port", "1", "--registry-port", "2");
+        assertThat(status.code()).isEqualTo(ExitCodes.NOT_READY);
+        assertThat(status.out()).contains("kafka").contains("not running").contains("127.0.0.1:1");
+    }
+
+    @Test
+    void tablesAreAlignedLikeKsqlDb() {
+        String t = new Table("Kafka Topic", "Partitions", "Partition Replicas")
+                .row("beast.requests.v1", 3, 1).row("x", 12, 1).render();
+        assertThat(t.lines().toList()).containsExactly(
+                "Kafka Topic       | Partitions | Partition Replicas",
+                "---------------------------------------------------",
+                "beast.requests.v1 | 3          | 1",
+                "x                 | 12         | 1");
+    }
+}
