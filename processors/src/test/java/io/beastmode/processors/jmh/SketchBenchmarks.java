@@ -1,0 +1,118 @@
+package io.beastmode.processors.jmh;
+
+import io.beastmode.processors.metrics.LatencySketch;
+import io.beastmode.processors.metrics.RequestObservation;
+import io.beastmode.processors.metrics.WindowAggregate;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Micro-benchmarks of the hot paths of the metrics topology, with a naive exact percentile store for comparison.
+ * Not part of the test phase (no JUnit annotations); run with
+ * {@code mvn -q -o -pl processors test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec
+ * -Dexec.executable=java -Dexec.classpathScope=test
+ * "-Dexec.args=-cp %classpath io.beastmode.processors.jmh.SketchBenchmarks"} (exec:exec, because JMH forks JVMs
+ * from the real class path).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class SketchBenchmarks {
+
+    private static final int WINDOW_VALUES = 1000; // about three minutes of the Azure conv trace
+
+    private double[] latencies;
+    private int next;
+    private LatencySketch sketch;
+    private LatencySketch full;
+    private LatencySketch other;
+    private WindowAggregate aggregate;
+    private RequestObservation[] requests;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Random random = new Random(1);
+        latencies = new double[WINDOW_VALUES];
+        requests = new RequestObservation[WINDOW_VALUES];
+        full = new LatencySketch();
+        other = new LatencySketch();
+        for (int i = 0; i < WINDOW_VALUES; i++) {
+            latencies[i] = 200 * Math.exp(random.nextGaussian());
+            requests[i] = new RequestObservation(i * 60L, "t", "chat", "m", i % 50 == 0, null, latencies[i],
+                    latencies[i] / 5, random.nextInt(8000), random.nextInt(500));
+            full.add(latencies[i]);
+            other.add(latencies[i] * 1.5);
+        }
+        sketch = new LatencySketch();
+        aggregate = new WindowAggregate();
+        for (RequestObservation r : requests) {
+            aggregate.addRequest(r);
+        }
+    }
+
+    @Benchmark
+    public LatencySketch sketchInsert() {
+        sketch.add(latencies[next++ % WINDOW_VALUES]);
+        return sketch;
+    }
+
+    @Benchmark
+    public LatencySketch sketchMerge() {
+        LatencySketch merged = full.copy();
+        merged.merge(other);
+        return merged;
+    }
+
+    @Benchmark
+    public double sketchP99() {
+        return full.quantile(0.99);
+    }
+
+    /** What the topology does per event: read the stored bytes, add, write them back. */
+    @Benchmark
+    public byte[] aggregateAddAndToBytes() {
+        WindowAggregate a = WindowAggregate.fromBytes(aggregate.toBytes());
+        a.addRequest(requests[next++ % WINDOW_VALUES]);
+        return a.toBytes();
+    }
+
+    @Benchmark
+    public WindowAggregate aggregateAdd() {
+        return aggregate.addRequest(requests[next++ % WINDOW_VALUES]);
+    }
+
+    /** Naive exact store: keep every value, sort a copy for each percentile query. */
+    @Benchmark
+    public double exactStoreP99() {
+        double[] sorted = Arrays.copyOf(latencies, latencies.length);
+        Arrays.sort(sorted);
+        return sorted[(int) Math.floor(0.99 * (sorted.length - 1))];
+    }
+
+    /** JMH command-line options are accepted, e.g. {@code -wi 1 -i 1 -f 1} for a quick look. */
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
+                .include(SketchBenchmarks.class.getName()).build()).run();
+    }
+}
