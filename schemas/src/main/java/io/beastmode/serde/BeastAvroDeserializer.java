@@ -109,13 +109,28 @@ public class BeastAvroDeserializer<T> implements Deserializer<T> {
         if (!specificReader) {
             return new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get());
         }
-        Class<?> readerClass = targetType != null ? targetType : SpecificData.get().getClass(writerSchema);
-        if (readerClass == null) {
-            throw new SerializationException("no generated class for " + writerSchema.getFullName() + " (schema id " + schemaId
-                    + ", topic '" + topic + "') on the classpath; set " + BeastSerdeConfig.SPECIFIC_AVRO_READER + "=false to read generic records");
-        }
+        Class<?> readerClass = targetType != null ? targetType : generatedClassNamed(writerSchema, topic, schemaId);
         SpecificData model = SpecificData.getForClass(readerClass);
-        return new SpecificDatumReader<>(writerSchema, model.getSchema(readerClass), model);
+        Schema readerSchema = model.getSchema(readerClass);
+        GeneratedClassTrust.trustNamedTypesOf(readerSchema);
+        return new SpecificDatumReader<>(writerSchema, readerSchema, model);
+    }
+
+    /** The generated class named by the writer schema; only SpecificRecord classes qualify (never arbitrary ones). */
+    private static Class<?> generatedClassNamed(Schema writerSchema, String topic, int schemaId) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        for (ClassLoader loader : new ClassLoader[]{context, BeastAvroDeserializer.class.getClassLoader()}) {
+            try {
+                Class<?> type = Class.forName(writerSchema.getFullName(), false, loader);
+                if (SpecificRecord.class.isAssignableFrom(type)) {
+                    return type;
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                // try the next loader, then explain below
+            }
+        }
+        throw new SerializationException("no generated class for " + writerSchema.getFullName() + " (schema id " + schemaId
+                + ", topic '" + topic + "') on the classpath; set " + BeastSerdeConfig.SPECIFIC_AVRO_READER + "=false to read generic records");
     }
 
     private static int remaining(BinaryDecoder decoder) {
