@@ -1,0 +1,119 @@
+package io.beastmode.topology;
+
+import io.beastmode.topology.model.Observation;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one pipeline instance, shared by its processors (all stream threads) and read by the HTTP API (and a
+ * later /metrics endpoint). Counts are of processing attempts: after a crash and replay under exactly-once, the
+ * output is exact but these in-memory counters may count the replayed records twice.
+ */
+public final class PipelineMetrics {
+
+    private final ConcurrentMap<Observation.Kind, LongAdder> eventsIn = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Observation.Kind, LongAdder> eventsValid = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> windowsEmitted = new ConcurrentHashMap<>();
+    private final LongAdder lateRecords = new LongAdder();
+    private final LongAdder feedbackIgnored = new LongAdder();
+    private final AtomicLong maxEventTime = new AtomicLong(Long.MIN_VALUE);
+
+    /** One input record read from the topic of {@code kind}, valid or not. */
+    public void eventIn(Observation.Kind kind) {
+        eventsIn.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    public void eventValid(Observation.Kind kind, long eventTimeMs) {
+        eventsValid.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        maxEventTime.accumulateAndGet(eventTimeMs, Math::max);
+    }
+
+    public void deadLetter(String reason) {
+        deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** A dimension copy of an event that arrived after its tumbling window closed (the window store drops it). */
+    public void lateRecord() {
+        lateRecords.increment();
+    }
+
+    /** A QUALITY_FEEDBACK selection event, which the window aggregates cannot use yet. */
+    public void feedbackIgnored() {
+        feedbackIgnored.increment();
+    }
+
+    public void windowEmitted(String store) {
+        windowsEmitted.computeIfAbsent(store, s -> new LongAdder()).increment();
+    }
+
+    public Map<String, Long> eventsIn() {
+        return snapshotByName(eventsIn);
+    }
+
+    public Map<String, Long> eventsValid() {
+        return snapshotByName(eventsValid);
+    }
+
+    public Map<String, Long> deadLetters() {
+        return snapshot(deadLetters);
+    }
+
+    public long deadLetterCount(String reason) {
+        LongAdder a = deadLetters.get(reason);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long totalDeadLetters() {
+        return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    public Map<String, Long> windowsEmitted() {
+        return snapshot(windowsEmitted);
+    }
+
+    public long lateRecords() {
+        return lateRecords.sum();
+    }
+
+    public long feedbackIgnoredCount() {
+        return feedbackIgnored.sum();
+    }
+
+    /** Largest valid event time seen by this instance, or null before the first event. */
+    public Long maxEventTimeMs() {
+        long v = maxEventTime.get();
+        return v == Long.MIN_VALUE ? null : v;
+    }
+
+    /** Everything, for JSON. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("eventsIn", eventsIn());
+        m.put("eventsValid", eventsValid());
+        m.put("deadLetters", deadLetters());
+        m.put("deadLettersTotal", totalDeadLetters());
+        m.put("lateRecords", lateRecords());
+        m.put("qualityFeedbackIgnored", feedbackIgnoredCount());
+        m.put("windowsEmitted", windowsEmitted());
+        m.put("maxEventTimeMs", maxEventTimeMs());
+        return m;
+    }
+
+    private static Map<String, Long> snapshot(Map<String, LongAdder> m) {
+        Map<String, Long> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    private static Map<String, Long> snapshotByName(Map<Observation.Kind, LongAdder> m) {
+        Map<String, Long> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k.name().toLowerCase(java.util.Locale.ROOT), v.sum()));
+        return out;
+    }
+}

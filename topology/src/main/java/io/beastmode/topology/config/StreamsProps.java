@@ -1,0 +1,38 @@
+package io.beastmode.topology.config;
+
+import io.beastmode.topology.EventTimeExtractor;
+import io.beastmode.topology.rocksdb.BoundedMemoryRocksDBConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.Properties;
+
+/** Runtime Kafka Streams properties for a {@link PipelineConfig} (the topology itself does not depend on them). */
+public final class StreamsProps {
+
+    private StreamsProps() {
+    }
+
+    public static Properties of(PipelineConfig c) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.numStreamThreads());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, c.processingGuarantee());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
+        // Repartition topic values are Observations; the extractor reads their event time.
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimeExtractor.class.getName());
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
+        p.put(BoundedMemoryRocksDBConfig.BLOCK_CACHE_BYTES_CONFIG, c.rocksDbBlockCacheBytes());
+        p.put(BoundedMemoryRocksDBConfig.WRITE_BUFFER_BYTES_CONFIG, c.rocksDbWriteBufferBytes());
+        if (c.applicationServer() != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, c.applicationServer());
+        }
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.putAll(c.extraStreamsProps());
+        return p;
+    }
+}
