@@ -1,0 +1,134 @@
+package io.beastmode.topology;
+
+import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.config.StreamsProps;
+import io.beastmode.topology.http.MetricsHttpServer;
+import io.beastmode.topology.query.MetricsQueryService;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runtime wrapper of the metrics pipeline: Streams properties from the config, the topology, KafkaStreams with a
+ * REPLACE_THREAD uncaught exception handler, and the HTTP API. {@link #start(PipelineConfig)} returns at once;
+ * {@link #awaitRunning(Duration)} waits for the RUNNING state. {@link #main} reads {@code BEAST_*} env variables.
+ */
+public final class BeastPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BeastPipeline.class);
+
+    private final PipelineConfig config;
+    private final PipelineMetrics metrics;
+    private final KafkaStreams streams;
+    private final MetricsQueryService queries;
+    private final MetricsHttpServer http;
+
+    private BeastPipeline(PipelineConfig config, PipelineMetrics metrics, KafkaStreams streams,
+                          MetricsQueryService queries, MetricsHttpServer http) {
+        this.config = config;
+        this.metrics = metrics;
+        this.streams = streams;
+        this.queries = queries;
+        this.http = http;
+    }
+
+    /** Builds and starts everything; the input topics should exist (topic creation is the deployer's job). */
+    public static BeastPipeline start(PipelineConfig config) {
+        PipelineMetrics metrics = new PipelineMetrics();
+        Topology topology = MetricsTopology.build(config, metrics, System::currentTimeMillis);
+        KafkaStreams streams = new KafkaStreams(topology, StreamsProps.of(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            // Bad input never gets here (it goes to the DLQ); this is infrastructure (registry down, broker
+            // errors): start a fresh thread that resumes from the last commit.
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        MetricsQueryService queries = new MetricsQueryService(streams, config, metrics);
+        MetricsHttpServer http = null;
+        if (config.httpEnabled()) {
+            try {
+                http = new MetricsHttpServer(config.httpHost(), config.httpPort(), () -> streams, () -> queries,
+                        metrics, System::currentTimeMillis);
+            } catch (IOException e) {
+                streams.close();
+                throw new UncheckedIOException("cannot bind the HTTP API to " + config.httpHost() + ":"
+                        + config.httpPort(), e);
+            }
+        }
+        streams.start();
+        LOG.info("beast pipeline '{}' started: inputs {}, metrics to {}, dead letters to {}, HTTP {}",
+                config.applicationId(), config.topics().inputs(), config.topics().metrics(), config.topics().dlq(),
+                http == null ? "off" : config.httpHost() + ":" + http.port());
+        return new BeastPipeline(config, metrics, streams, queries, http);
+    }
+
+    /** Waits until Kafka Streams is RUNNING; false on timeout or when it stopped with an error. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
+                    || s == KafkaStreams.State.PENDING_SHUTDOWN || s == KafkaStreams.State.PENDING_ERROR) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    public PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public MetricsQueryService queries() {
+        return queries;
+    }
+
+    /** The port the HTTP API listens on (useful with port 0), or -1 when it is disabled. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public void close(Duration timeout) {
+        if (http != null) {
+            http.close();
+        }
+        streams.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Runs until SIGTERM/SIGINT with the config of {@code BEAST_*} environment variables. */
+    public static void main(String[] args) throws InterruptedException {
+        PipelineConfig config = PipelineConfig.fromEnv();
+        BeastPipeline pipeline = start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pipeline.close();
+            stopped.countDown();
+        }, "beast-pipeline-stop"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,120 @@
+package io.beastmode.topology.query;
+
+import io.beastmode.processors.metrics.WindowAggregate;
+import io.beastmode.topology.MetricsTopology;
+import io.beastmode.topology.PipelineMetrics;
+import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.model.MetricsMapper;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Interactive queries (IQv2) over the window stores: the windows of one dimension key whose start lies in a range,
+ * or the host that owns the key when another instance does.
+ */
+public final class MetricsQueryService {
+
+    /** The answer: either local windows, or the instance that owns the key. */
+    public record Answer(List<Map<String, Object>> windows, HostInfo owner, String error) {
+        static Answer local(List<Map<String, Object>> windows) {
+            return new Answer(windows, null, null);
+        }
+
+        static Answer remote(HostInfo owner) {
+            return new Answer(null, owner, null);
+        }
+
+        static Answer failed(String error) {
+            return new Answer(null, null, error);
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final PipelineConfig config;
+    private final PipelineMetrics metrics;
+    private final HostInfo self;
+
+    public MetricsQueryService(KafkaStreams streams, PipelineConfig config, PipelineMetrics metrics) {
+        this.streams = streams;
+        this.config = config;
+        this.metrics = metrics;
+        this.self = config.applicationServer() == null ? null : HostInfo.buildFromEndpoint(config.applicationServer());
+    }
+
+    /** Store name for a window name: tumbling, hopping, or the configured size such as 1m, 5m, 60s. */
+    public String storeFor(String window) {
+        if (window.equalsIgnoreCase("tumbling") || matches(window, config.tumblingWindow())) {
+            return MetricsTopology.STORE_TUMBLING;
+        }
+        if (window.equalsIgnoreCase("hopping") || matches(window, config.hoppingWindow())) {
+            return MetricsTopology.STORE_HOPPING;
+        }
+        return null;
+    }
+
+    public long windowSizeMs(String store) {
+        return (MetricsTopology.STORE_TUMBLING.equals(store) ? config.tumblingWindow() : config.hoppingWindow())
+                .toMillis();
+    }
+
+    private static boolean matches(String window, Duration size) {
+        try {
+            return PipelineConfig.parseDuration(window).equals(size);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Windows of {@code storeKey} with start in [fromMs, toMs], oldest first, or the owner to forward to. */
+    public Answer windows(String store, String storeKey, long fromMs, long toMs) {
+        KeyQueryMetadata md = streams.queryMetadataForKey(store, storeKey, Serdes.String().serializer());
+        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return Answer.failed("metadata for " + store + " not available yet (state " + streams.state() + ")");
+        }
+        if (self != null && !md.activeHost().equals(self) && !HostInfo.unavailable().equals(md.activeHost())) {
+            return Answer.remote(md.activeHost());
+        }
+        WindowKeyQuery<String, WindowAggregate> query = WindowKeyQuery.withKeyAndWindowStartRange(storeKey,
+                Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs));
+        StateQueryRequest<WindowStoreIterator<WindowAggregate>> request = StateQueryRequest.inStore(store)
+                .withQuery(query).withPartitions(Set.of(md.partition()));
+        StateQueryResult<WindowStoreIterator<WindowAggregate>> result = streams.query(request);
+        QueryResult<WindowStoreIterator<WindowAggregate>> partition = result.getPartitionResults()
+                .get(md.partition());
+        if (partition == null) {
+            return Answer.failed("partition " + md.partition() + " of " + store + " is not hosted here");
+        }
+        if (partition.isFailure()) {
+            return Answer.failed(partition.getFailureReason() + ": " + partition.getFailureMessage());
+        }
+        long size = windowSizeMs(store);
+        long grace = config.grace().toMillis();
+        Long maxEventTime = metrics.maxEventTimeMs();
+        List<Map<String, Object>> windows = new ArrayList<>();
+        try (WindowStoreIterator<WindowAggregate> it = partition.getResult()) {
+            while (it.hasNext()) {
+                KeyValue<Long, WindowAggregate> kv = it.next();
+                long start = kv.key;
+                // "closed" is judged against this instance's largest event time: exact for one instance.
+                boolean closed = maxEventTime != null && start + size + grace <= maxEventTime;
+                windows.add(MetricsMapper.toJson(storeKey, kv.value.snapshot(start, start + size), closed));
+            }
+        }
+        return Answer.local(windows);
+    }
+}
