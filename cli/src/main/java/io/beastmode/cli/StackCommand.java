@@ -96,14 +96,16 @@ public final class StackCommand implements Runnable {
                     out.println(s.id() + " started");
                 }
             }
-            // PENDING-PROVISIONING
+            Provisioning.Report provisioned = Provisioning.provision(manager.bootstrapServers(), manager.registryUrl());
             if (json) {
                 Map<String, Object> doc = statusDocument(manager, result.status());
                 doc.put("started", result.started().stream().map(Service::id).toList());
                 doc.put("alreadyRunning", result.alreadyRunning().stream().map(Service::id).toList());
+                doc.put("provisioning", provisioned.asMap());
                 out.println(Json.write(doc));
             } else {
                 out.print(statusTable(result.status()));
+                provisioned.lines().forEach(out::println);
                 out.printf("stack ready in %.1f s (dir %s)%n", (System.nanoTime() - t0) / 1e9, manager.config().dir());
             }
             out.flush();

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code beast topics}: ksqlDB's SHOW TOPICS; {@code beast topics create}: the contract topics as code. */
 @Command(name = "topics",
         description = {"List topics like ksqlDB's SHOW TOPICS (Kafka Topic | Partitions | Partition Replicas)."},
-        subcommands = {})
+        subcommands = {TopicsCommand.Create.class})
 public final class TopicsCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -39,6 +39,7 @@ public final class TopicsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         Map<String, TopicDescription> topics;
         try (Admin admin = Admin.create(props)) {
@@ -69,5 +70,40 @@ public final class TopicsCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    @Command(name = "create", description = "Create the contract topics (partitions, replication, configs such as "
+            + "compaction for proposals; idempotent, drifted configs are set back) and register their value subjects "
+            + "with BACKWARD compatibility.")
+    static final class Create implements Callable<Integer> {
+        @CommandLine.Mixin
+        ClusterOptions cluster = new ClusterOptions();
+
+        @Option(names = "--partitions", defaultValue = "3", description = "Partitions of each new topic (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--replication-factor", defaultValue = "0",
+                description = "Replication factor of new topics; 0 = min(3, brokers) (default: ${DEFAULT-VALUE}).")
+        int replicationFactor;
+
+        @Option(names = "--json", description = "Print what was done as JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Provisioning.Report report = Provisioning.provision(cluster.bootstrapServers(), cluster.schemaRegistryUrl(),
+                    io.beastmode.schemas.Topics.all(partitions), replicationFactor);
+            if (json) {
+                out.println(Json.write(report.asMap()));
+            } else {
+                report.lines().forEach(out::println);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
     }
 }

@@ -82,6 +82,25 @@ class StackManagerIT {
                 "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\",\\\"fields\\\":[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"int\\\"}]}\"}");
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
 
+        // topics create provisions the contract on this stack, registry given as the bare host URL; a second run
+        // changes nothing; `topics` then lists them like SHOW TOPICS.
+        String registryHost = "http://127.0.0.1:" + registry;
+        StringWriter created = new StringWriter();
+        assertThat(BeastCli.execute(new PrintWriter(created), new PrintWriter(new StringWriter()), "topics", "create",
+                "--bootstrap-servers", manager.bootstrapServers(), "--schema-registry", registryHost)).isZero();
+        assertThat(created.toString()).contains("topics: 10 created, 0 already there").contains("subjects: 10 registered");
+        StringWriter again1 = new StringWriter();
+        assertThat(BeastCli.execute(new PrintWriter(again1), new PrintWriter(new StringWriter()), "topics", "create",
+                "--bootstrap-servers", manager.bootstrapServers(), "--schema-registry", registryHost)).isZero();
+        assertThat(again1.toString()).contains("topics: 0 created, 10 already there");
+        HttpResponse<String> compat = http("GET", manager.registryUrl() + "/config/beast.proposals.v1-value", null);
+        assertThat(compat.body()).contains("BACKWARD");
+        StringWriter listed = new StringWriter();
+        assertThat(BeastCli.execute(new PrintWriter(listed), new PrintWriter(new StringWriter()), "topics",
+                "--bootstrap-servers", manager.bootstrapServers())).isZero();
+        assertThat(listed.toString()).startsWith("Kafka Topic ").contains("beast.requests.v1     | 3          | 1")
+                .doesNotContain("__consumer_offsets");
+
         // Idempotent: a second up starts nothing and keeps the same processes.
         StackManager.UpResult again = manager.up();
         assertThat(again.started()).isEmpty();

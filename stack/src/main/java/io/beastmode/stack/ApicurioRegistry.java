@@ -86,6 +86,8 @@ public final class ApicurioRegistry implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.management.enabled=false");
         cmd.add("-Dquarkus.management.host=" + Ports.LOOPBACK);
+        // Narayana's default process id opens a listening socket on a random port; a UUID needs no port.
+        cmd.add("-DCoreEnvironmentBean.processImplementationClassName=com.arjuna.ats.internal.arjuna.utils.UuidProcessId");
         cmd.add("-Dquarkus.log.console.format=%d{HH:mm:ss.SSS} %-5p [%c{2.}] %s%e%n");
         cmd.add("-jar");
         cmd.add(runner.toString());
