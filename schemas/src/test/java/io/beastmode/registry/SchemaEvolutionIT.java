@@ -6,7 +6,6 @@ import io.beastmode.stack.BeastTestStack;
 import io.beastmode.testing.KafkaItSupport;
 import io.beastmode.testing.TestSchemas;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,13 +82,8 @@ class SchemaEvolutionIT {
         String topic = subject.substring(0, subject.length() - "-value".length());
         BeastAvroSerializer<GenericRecord> writer = new BeastAvroSerializer<>(registry);
         writer.configure(Map.of(), false);
-        GenericRecord old = new GenericData.Record(TestSchemas.v1("Ping"));
-        old.put("id", "before");
-        old.put("count", 1);
-        GenericRecord evolved = new GenericData.Record(TestSchemas.withOptionalField("Ping"));
-        evolved.put("id", "after");
-        evolved.put("count", 2);
-        evolved.put("note", "new field");
+        GenericRecord old = TestSchemas.record(TestSchemas.v1("Ping"), "id", "before", "count", 1);
+        GenericRecord evolved = TestSchemas.record(TestSchemas.withOptionalField("Ping"), "id", "after", "count", 2, "note", "new field");
 
         byte[] oldPayload = writer.serialize(topic, old);
         byte[] newPayload = writer.serialize(topic, evolved);

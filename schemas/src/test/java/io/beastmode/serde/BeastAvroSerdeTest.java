@@ -13,7 +13,6 @@ import io.beastmode.telemetry.v1.SelectionEvent;
 import io.beastmode.testing.TelemetrySamples;
 import io.beastmode.testing.TestSchemas;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -103,9 +102,7 @@ class BeastAvroSerdeTest {
     @Test
     void genericRecordsRoundTripInTheWriterSchema() {
         Schema schema = TestSchemas.v1("Ping");
-        GenericRecord ping = new GenericData.Record(schema);
-        ping.put("id", "p-1");
-        ping.put("count", 7);
+        GenericRecord ping = TestSchemas.record(schema, "id", "p-1", "count", 7);
         Serde<GenericRecord> serde = BeastSerdes.generic(configs, false);
 
         GenericRecord read = serde.deserializer().deserialize("pings", serde.serializer().serialize("pings", ping));
@@ -164,9 +161,7 @@ class BeastAvroSerdeTest {
         int latestId = registry().register("latest-value", TestSchemas.withOptionalField("Ping"));
         configs.put(BeastSerdeConfig.AUTO_REGISTER_SCHEMAS, false);
         configs.put(BeastSerdeConfig.USE_LATEST_VERSION, true);
-        GenericRecord oldShape = new GenericData.Record(TestSchemas.v1("Ping"));
-        oldShape.put("id", "p-2");
-        oldShape.put("count", 3);
+        GenericRecord oldShape = TestSchemas.record(TestSchemas.v1("Ping"), "id", "p-2", "count", 3);
         Serde<GenericRecord> serde = BeastSerdes.generic(configs, false);
 
         byte[] payload = serde.serializer().serialize("latest", oldShape);
@@ -184,9 +179,7 @@ class BeastAvroSerdeTest {
         registry().register("latest-strict-value", TestSchemas.withRequiredField("Ping"));
         configs.put(BeastSerdeConfig.AUTO_REGISTER_SCHEMAS, false);
         configs.put(BeastSerdeConfig.USE_LATEST_VERSION, true);
-        GenericRecord oldShape = new GenericData.Record(TestSchemas.v1("Ping"));
-        oldShape.put("id", "p-3");
-        oldShape.put("count", 1);
+        GenericRecord oldShape = TestSchemas.record(TestSchemas.v1("Ping"), "id", "p-3", "count", 1);
 
         assertThatThrownBy(() -> BeastSerdes.generic(configs, false).serializer().serialize("latest-strict", oldShape))
                 .isInstanceOf(SerializationException.class)

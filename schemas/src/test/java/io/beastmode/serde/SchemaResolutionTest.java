@@ -50,13 +50,8 @@ class SchemaResolutionTest {
     @Test
     void genericReaderSeesTheWriterSchemaOfEachRecord() {
         BeastAvroDeserializer<GenericRecord> genericReader = new BeastAvroDeserializer<>(registry, null);
-        GenericRecord v1 = new GenericData.Record(TestSchemas.v1("Ping"));
-        v1.put("id", "a");
-        v1.put("count", 1);
-        GenericRecord v2 = new GenericData.Record(TestSchemas.withOptionalField("Ping"));
-        v2.put("id", "b");
-        v2.put("count", 2);
-        v2.put("note", "hi");
+        GenericRecord v1 = TestSchemas.record(TestSchemas.v1("Ping"), "id", "a", "count", 1);
+        GenericRecord v2 = TestSchemas.record(TestSchemas.withOptionalField("Ping"), "id", "b", "count", 2, "note", "hi");
 
         GenericRecord readV1 = genericReader.deserialize(TOPIC, writeGeneric(v1));
         GenericRecord readV2 = genericReader.deserialize(TOPIC, writeGeneric(v2));

@@ -2,6 +2,8 @@ package io.beastmode.testing;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 
 /** Small record schemas for evolution tests: v1, v1 plus an optional field, v1 plus a required field. */
 public final class TestSchemas {
@@ -40,5 +42,14 @@ public final class TestSchemas {
                 .requiredString("id")
                 .requiredString("count")
                 .endRecord();
+    }
+
+    /** A generic record of {@code schema} from alternating field names and values. */
+    public static GenericRecord record(Schema schema, Object... namesAndValues) {
+        GenericRecord record = new GenericData.Record(schema);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            record.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return record;
     }
 }
