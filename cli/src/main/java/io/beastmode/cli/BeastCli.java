@@ -18,6 +18,7 @@ import java.util.List;
                 CommandLine.HelpCommand.class,
                 StackCommand.class,
                 TopicsCommand.class,
+                RunCommand.class,
         },
         footer = {"", "Every option can also be set by an environment variable BEAST_<OPTION>, e.g. "
                 + "--bootstrap-servers by BEAST_BOOTSTRAP_SERVERS; a flag given on the command line wins."})
@@ -66,6 +67,7 @@ public final class BeastCli implements Runnable {
             commandLine.getErr().flush();
             return exitCodeOf(e);
         });
+        PipelineOptions.addTo(cl.getSubcommands().get("run").getCommandSpec());
         configure(cl);
         return cl;
     }
