@@ -192,8 +192,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             }
             return verdict.asBoolean();
         } catch (SchemaRegistryException e) {
-            // A subject without versions constrains nothing.
-            if (e.isNotFound() && e.errorCode() != SchemaRegistryException.SCHEMA_NOT_FOUND) {
+            // A subject without versions constrains nothing (Confluent answers 40401, Apicurio 40402). A bare 404
+            // without a registry code means a wrong URL, which must not pass as "compatible".
+            if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
                 return true;
             }
             throw e;

@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Writes Avro records (generated classes or {@link org.apache.avro.generic.GenericRecord}) in the Confluent wire
  * format under the topic-name subject ({@code <topic>-value} / {@code <topic>-key}). With {@code
  * auto.register.schemas} (default) the record's schema is registered; otherwise it is looked up, or with {@code
- * use.latest.version} the subject's latest schema is used. Ids and writers are cached per (subject, schema), so
- * after a schema's first record no registry call is made. null serializes to null (tombstones). Thread-safe.
+ * use.latest.version} the subject's latest schema is used (fetched once per serializer instance: restart or
+ * reconfigure to pick up a newer version). Ids and writers are cached per (subject, schema), so after a schema's
+ * first record no registry call is made. null serializes to null (tombstones). Thread-safe.
  */
 public class BeastAvroSerializer<T> implements Serializer<T> {
 

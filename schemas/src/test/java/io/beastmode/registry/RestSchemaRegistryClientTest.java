@@ -254,6 +254,21 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void aWrongPathIsNotMistakenForASubjectWithoutVersions() {
+        registry.enqueue(404, "<html>Not Found</html>");
+
+        assertThatThrownBy(() -> client(0, 1).testCompatibility("typo-value", PING))
+                .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("HTTP 404");
+    }
+
+    @Test
+    void apicurioVersionNotFoundForANewSubjectMeansCompatible() {
+        registry.enqueue(404, "{\"error_code\":40402,\"message\":\"No version 'latest' found for artifact\"}");
+
+        assertThat(client(0, 1).testCompatibility("new-value", PING)).isTrue();
+    }
+
+    @Test
     void acceptsEitherFieldNameForTheCompatibilityLevel() {
         // Confluent answers PUT /config with "compatibility", Apicurio's ccompat API with "compatibilityLevel".
         registry.enqueue(200, "{\"compatibilityLevel\":\"BACKWARD\"}");
