@@ -194,6 +194,20 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void aFailingFirstRegistryFailsOverToTheSecondWithoutWaiting() throws IOException {
+        try (FakeSchemaRegistry standby = new FakeSchemaRegistry()) {
+            registry.failNext(1, 500);
+            RestSchemaRegistryClient client = RestSchemaRegistryClient.builder(registry.url() + "," + standby.url())
+                    .retries(0).retryBackoff(Duration.ofSeconds(30)).build();
+
+            int id = client.register("standby-value", PING);
+
+            assertThat(standby.backing().lookup("standby-value", PING)).isEqualTo(id);
+            assertThat(registry.requests()).hasSize(1);
+        }
+    }
+
+    @Test
     void connectionRefusedIsAnUnavailableErrorWithoutStatus() throws IOException {
         RestSchemaRegistryClient client = RestSchemaRegistryClient.builder("http://127.0.0.1:" + closedPort())
                 .retries(1).retryBackoff(Duration.ofMillis(1)).build();

@@ -222,6 +222,26 @@ class BeastAvroSerdeTest {
     }
 
     @Test
+    void oneSerdeInstanceIsSafeToShareAcrossThreads() throws Exception {
+        Serde<RequestEvent> serde = BeastSerdes.specific(RequestEvent.class, configs, false);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                RequestEvent event = TelemetrySamples.request("concurrent-" + i);
+                results.add(pool.submit(() -> event.equals(
+                        serde.deserializer().deserialize(Topics.REQUESTS, serde.serializer().serialize(Topics.REQUESTS, event)))));
+            }
+            for (java.util.concurrent.Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(registry().versions(Topics.REQUESTS + "-value")).containsExactly(1);
+    }
+
+    @Test
     void theSameSchemaOnTwoTopicsRegistersUnderEachSubject() {
         Serde<CostEvent> serde = BeastSerdes.specific(CostEvent.class, configs, false);
         serde.serializer().serialize("costs-a", TelemetrySamples.cost("r"));
