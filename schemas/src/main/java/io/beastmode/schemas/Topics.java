@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The public topic contract in one place: names, partition counts and configs. Topologies, tools and tests take
- * topic names from here (or from a {@link Topics} instance built with another prefix), never from literals.
+ * topic names from here (topologies through their config, which defaults to these names), never from literals.
  */
 public final class Topics {
 
