@@ -1,0 +1,280 @@
+package io.beastmode.proposals;
+
+import io.beastmode.processors.metrics.MetricsSnapshot;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Closes the loop: follows proposals through the router's acks and emits exactly one {@link ProposalOutcome} per
+ * applied proposal, once {@code windows} windows of the target have closed after its full rollout (or, if the target
+ * goes quiet, once that span of event time has passed: then with what exists, usually INCONCLUSIVE).
+ *
+ * <p>Before = the last {@code windows} windows of the target's series ending at or before the first APPLIED ack
+ * (windows that close late still count); after = the first {@code windows} windows starting at or after the ack that
+ * brought the rollout to its full share (an APPLIED ack with a null share, or one at least the plan's full share). The
+ * canary stage in between is measured by neither side. The series measured: REQUEST_TYPE for request-type targets,
+ * TENANT, the CACHE_TIER_NAMESPACE of a cache target, and for a model target its primary request type (a fallback
+ * empties the model's own series) or the model's series when none is named.
+ *
+ * <p>Pure and deterministic like the engine; state to bytes with {@link #toBytes()}. Not thread-safe.
+ */
+public final class OutcomeTracker {
+
+    private static final byte FORMAT_V1 = 1;
+    /** Outcome ids are remembered this long, so a replayed or duplicate APPLIED ack cannot emit a second outcome. */
+    static final long DONE_RETENTION_MS = 7 * 24 * ProposalConfig.HOUR;
+    private static final double SHARE_EPSILON = 1e-9;
+
+    /** A proposal followed through its acks. Times are Long.MIN_VALUE until set. */
+    private static final class Tracked {
+        Proposal proposal;
+        long appliedAt = Long.MIN_VALUE;
+        long fullAt = Long.MIN_VALUE;
+        final List<MetricsSnapshot> before = new ArrayList<>();
+        final List<MetricsSnapshot> after = new ArrayList<>();
+
+        boolean applied() {
+            return appliedAt != Long.MIN_VALUE;
+        }
+
+        boolean full() {
+            return fullAt != Long.MIN_VALUE;
+        }
+    }
+
+    private final ProposalConfig config;
+    private final OutcomeEvaluator evaluator;
+    private final EvidenceStore history; // recent windows of every series, for 'before' spans and model costs
+    private final TreeMap<String, Tracked> tracked = new TreeMap<>();
+    private final TreeMap<String, Long> done = new TreeMap<>(); // proposal id -> evaluatedAt
+    private long now = Long.MIN_VALUE;
+
+    public OutcomeTracker(ProposalConfig config) {
+        this(config, new EvidenceStore(Math.max(2, config.outcome().windows())));
+    }
+
+    private OutcomeTracker(ProposalConfig config, EvidenceStore history) {
+        this.config = config;
+        this.evaluator = new OutcomeEvaluator(config);
+        this.history = history;
+    }
+
+    /** Every proposal the engine emits (or a ROLLBACK the tracker emitted), so later acks can be measured. */
+    public void onProposal(Proposal p) {
+        if (done.containsKey(p.proposalId())) {
+            return;
+        }
+        Tracked t = tracked.get(p.proposalId());
+        boolean live = p.status() == ProposalStatus.OPEN || p.status() == ProposalStatus.LIFTED;
+        if (t == null) {
+            if (live) {
+                t = new Tracked();
+                t.proposal = p;
+                tracked.put(p.proposalId(), t);
+            }
+        } else if (!live && !t.applied()) {
+            tracked.remove(p.proposalId()); // superseded or expired before the router applied it
+        }
+    }
+
+    public List<ProposalOutcome> onAck(RoutingAck ack) {
+        Tracked t = tracked.get(ack.proposalId());
+        if (t == null) {
+            return List.of();
+        }
+        switch (ack.status()) {
+            case ACCEPTED -> {
+            }
+            case REJECTED, ROLLED_BACK -> tracked.remove(ack.proposalId());
+            case APPLIED -> {
+                if (!t.applied()) {
+                    t.appliedAt = ack.at();
+                    SeriesKey series = seriesOf(t.proposal);
+                    for (MetricsSnapshot w : history.windows(series.dimension(), series.key())) {
+                        addBefore(t, w);
+                    }
+                }
+                boolean full = ack.rolloutShare() == null
+                        || ack.rolloutShare() + SHARE_EPSILON >= t.proposal.rollout().fullShare();
+                if (full && !t.full()) {
+                    t.fullAt = ack.at();
+                }
+            }
+            default -> throw new IllegalStateException("unknown ack status " + ack.status());
+        }
+        return advance(ack.at());
+    }
+
+    public List<ProposalOutcome> onWindow(Dimension dimension, String key, MetricsSnapshot snapshot) {
+        if (config.windowSizeMs() > 0 && snapshot.windowSizeMs() != config.windowSizeMs()) {
+            return List.of();
+        }
+        MetricsSnapshot trimmed = StateCodec.trim(snapshot);
+        history.addWindow(dimension, key, trimmed);
+        SeriesKey series = new SeriesKey(dimension, key);
+        for (Tracked t : tracked.values()) {
+            if (!t.applied() || !seriesOf(t.proposal).equals(series)) {
+                continue;
+            }
+            if (trimmed.windowEndMs() <= t.appliedAt) {
+                addBefore(t, trimmed);
+            } else if (t.full() && trimmed.windowStartMs() >= t.fullAt) {
+                replaceOrAdd(t.after, trimmed);
+            }
+        }
+        return advance(snapshot.windowEndMs());
+    }
+
+    public List<ProposalOutcome> onTime(long eventTimeMs) {
+        return advance(eventTimeMs);
+    }
+
+    /** Proposals applied and not yet measured. */
+    public List<String> pending() {
+        return tracked.entrySet().stream().filter(e -> e.getValue().applied()).map(Map.Entry::getKey).toList();
+    }
+
+    private void addBefore(Tracked t, MetricsSnapshot w) {
+        if (w.windowEndMs() > t.appliedAt) {
+            return;
+        }
+        replaceOrAdd(t.before, w);
+        while (t.before.size() > config.outcome().windows()) {
+            t.before.remove(0);
+        }
+    }
+
+    private static void replaceOrAdd(List<MetricsSnapshot> list, MetricsSnapshot w) {
+        list.removeIf(x -> x.windowStartMs() == w.windowStartMs());
+        list.add(w);
+        list.sort(Comparator.comparingLong(MetricsSnapshot::windowStartMs));
+    }
+
+    private List<ProposalOutcome> advance(long eventTimeMs) {
+        now = Math.max(now, eventTimeMs);
+        int n = config.outcome().windows();
+        long span = n * (config.windowSizeMs() > 0 ? config.windowSizeMs() : ProposalConfig.MINUTE);
+        List<ProposalOutcome> out = new ArrayList<>();
+        var it = tracked.entrySet().iterator();
+        while (it.hasNext()) {
+            Tracked t = it.next().getValue();
+            if (!t.full()) {
+                continue;
+            }
+            // Quiet targets: after the span plus one window of lateness, measure what came.
+            boolean timedOut = now >= t.fullAt + span + span / n;
+            if (t.after.size() < n && !timedOut) {
+                continue;
+            }
+            List<MetricsSnapshot> after = t.after.subList(0, Math.min(n, t.after.size()));
+            long evaluatedAt = after.size() == n ? after.get(n - 1).windowEndMs() : now;
+            ProposalOutcome outcome = evaluator.evaluate(t.proposal, t.appliedAt, List.copyOf(t.before),
+                    List.copyOf(after), modelCosts(), evaluatedAt);
+            out.add(outcome);
+            done.put(t.proposal.proposalId(), evaluatedAt);
+            it.remove();
+            if (outcome.rollback() != null) {
+                onProposal(outcome.rollback()); // a rollback is a change too, and gets its own outcome
+            }
+        }
+        done.values().removeIf(at -> now - at > DONE_RETENTION_MS);
+        return out;
+    }
+
+    private Map<String, Double> modelCosts() {
+        TreeMap<String, Double> costs = new TreeMap<>();
+        for (String model : history.keys(Dimension.MODEL)) {
+            Double c = Windows.costPerRequest(history.windows(Dimension.MODEL, model));
+            if (c != null) {
+                costs.put(model, c);
+            }
+        }
+        return costs;
+    }
+
+    /** The series whose windows measure a proposal. */
+    static SeriesKey seriesOf(Proposal p) {
+        Target t = p.target();
+        return switch (t.type()) {
+            case REQUEST_TYPE -> new SeriesKey(Dimension.REQUEST_TYPE, t.key());
+            case TENANT -> new SeriesKey(Dimension.TENANT, t.key());
+            case CACHE_NAMESPACE -> {
+                int slash = t.key().indexOf('/');
+                yield new SeriesKey(Dimension.CACHE_TIER_NAMESPACE,
+                        slash < 0 ? t.key() : t.key().substring(0, slash) + "|" + t.key().substring(slash + 1));
+            }
+            case MODEL -> p.parameter("primaryRequestType") != null
+                    ? new SeriesKey(Dimension.REQUEST_TYPE, p.parameter("primaryRequestType"))
+                    : new SeriesKey(Dimension.MODEL, t.key());
+        };
+    }
+
+    // ---- state ----
+
+    public byte[] toBytes() {
+        return StateCodec.encode(FORMAT_V1, out -> {
+            out.writeLong(now);
+            history.write(out);
+            out.writeInt(tracked.size());
+            for (Tracked t : tracked.values()) {
+                StateCodec.writeProposal(out, t.proposal);
+                out.writeLong(t.appliedAt);
+                out.writeLong(t.fullAt);
+                writeWindows(out, t.before);
+                writeWindows(out, t.after);
+            }
+            out.writeInt(done.size());
+            for (Map.Entry<String, Long> e : done.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+        });
+    }
+
+    public static OutcomeTracker fromBytes(ProposalConfig config, byte[] bytes) {
+        return StateCodec.decode(bytes, FORMAT_V1, "OutcomeTracker", in -> {
+            long now = in.readLong();
+            OutcomeTracker tracker = new OutcomeTracker(config,
+                    EvidenceStore.read(in, Math.max(2, config.outcome().windows())));
+            tracker.now = now;
+            int n = StateCodec.readSize(in);
+            for (int i = 0; i < n; i++) {
+                Tracked t = new Tracked();
+                t.proposal = StateCodec.readProposal(in);
+                t.appliedAt = in.readLong();
+                t.fullAt = in.readLong();
+                t.before.addAll(readWindows(in));
+                t.after.addAll(readWindows(in));
+                tracker.tracked.put(t.proposal.proposalId(), t);
+            }
+            n = StateCodec.readSize(in);
+            for (int i = 0; i < n; i++) {
+                tracker.done.put(in.readUTF(), in.readLong());
+            }
+            return tracker;
+        });
+    }
+
+    private static void writeWindows(DataOutputStream out, List<MetricsSnapshot> windows) throws IOException {
+        out.writeInt(windows.size());
+        for (MetricsSnapshot w : windows) {
+            StateCodec.writeSnapshot(out, w);
+        }
+    }
+
+    private static List<MetricsSnapshot> readWindows(DataInputStream in) throws IOException {
+        int n = StateCodec.readSize(in);
+        List<MetricsSnapshot> windows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            windows.add(StateCodec.readSnapshot(in));
+        }
+        return windows;
+    }
+}
