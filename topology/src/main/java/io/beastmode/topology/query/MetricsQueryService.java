@@ -14,6 +14,7 @@ import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Duration;
@@ -82,39 +83,52 @@ public final class MetricsQueryService {
 
     /** Windows of {@code storeKey} with start in [fromMs, toMs], oldest first, or the owner to forward to. */
     public Answer windows(String store, String storeKey, long fromMs, long toMs) {
-        KeyQueryMetadata md = streams.queryMetadataForKey(store, storeKey, Serdes.String().serializer());
-        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            return Answer.failed("metadata for " + store + " not available yet (state " + streams.state() + ")");
+        Set<Integer> partitions = null; // all local partitions: a single instance (no application.server) owns all
+        if (self != null) {
+            KeyQueryMetadata md = streams.queryMetadataForKey(store, storeKey, Serdes.String().serializer());
+            if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                return Answer.failed("metadata for " + store + " not available yet (state " + streams.state() + ")");
+            }
+            if (!md.activeHost().equals(self) && !HostInfo.unavailable().equals(md.activeHost())) {
+                return Answer.remote(md.activeHost());
+            }
+            partitions = Set.of(md.partition());
         }
-        if (self != null && !md.activeHost().equals(self) && !HostInfo.unavailable().equals(md.activeHost())) {
-            return Answer.remote(md.activeHost());
-        }
-        WindowKeyQuery<String, WindowAggregate> query = WindowKeyQuery.withKeyAndWindowStartRange(storeKey,
+        // Depending on the store type (the emit-on-close store is timestamped) values come back plain or wrapped
+        // in ValueAndTimestamp, so they are read as Object and unwrapped.
+        WindowKeyQuery<String, Object> query = WindowKeyQuery.withKeyAndWindowStartRange(storeKey,
                 Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs));
-        StateQueryRequest<WindowStoreIterator<WindowAggregate>> request = StateQueryRequest.inStore(store)
-                .withQuery(query).withPartitions(Set.of(md.partition()));
-        StateQueryResult<WindowStoreIterator<WindowAggregate>> result = streams.query(request);
-        QueryResult<WindowStoreIterator<WindowAggregate>> partition = result.getPartitionResults()
-                .get(md.partition());
-        if (partition == null) {
-            return Answer.failed("partition " + md.partition() + " of " + store + " is not hosted here");
+        StateQueryRequest<WindowStoreIterator<Object>> request = StateQueryRequest.inStore(store)
+                .withQuery(query);
+        request = partitions == null ? request.withAllPartitions() : request.withPartitions(partitions);
+        StateQueryResult<WindowStoreIterator<Object>> result = streams.query(request);
+        if (result.getPartitionResults().isEmpty()) {
+            return Answer.failed("no partition of " + store + " is hosted here (state " + streams.state() + ")");
         }
-        if (partition.isFailure()) {
-            return Answer.failed(partition.getFailureReason() + ": " + partition.getFailureMessage());
+        List<KeyValue<Long, WindowAggregate>> found = new ArrayList<>();
+        for (QueryResult<WindowStoreIterator<Object>> partition : result.getPartitionResults().values()) {
+            if (partition.isFailure()) {
+                return Answer.failed(partition.getFailureReason() + ": " + partition.getFailureMessage());
+            }
+            try (WindowStoreIterator<Object> it = partition.getResult()) {
+                it.forEachRemaining(kv -> found.add(KeyValue.pair(kv.key, unwrap(kv.value))));
+            }
         }
+        found.sort(java.util.Comparator.comparingLong(kv -> kv.key));
         long size = windowSizeMs(store);
         long grace = config.grace().toMillis();
         Long maxEventTime = metrics.maxEventTimeMs();
         List<Map<String, Object>> windows = new ArrayList<>();
-        try (WindowStoreIterator<WindowAggregate> it = partition.getResult()) {
-            while (it.hasNext()) {
-                KeyValue<Long, WindowAggregate> kv = it.next();
-                long start = kv.key;
-                // "closed" is judged against this instance's largest event time: exact for one instance.
-                boolean closed = maxEventTime != null && start + size + grace <= maxEventTime;
-                windows.add(MetricsMapper.toJson(storeKey, kv.value.snapshot(start, start + size), closed));
-            }
+        for (KeyValue<Long, WindowAggregate> kv : found) {
+            long start = kv.key;
+            // "closed" is judged against this instance's largest event time: exact for one instance.
+            boolean closed = maxEventTime != null && start + size + grace <= maxEventTime;
+            windows.add(MetricsMapper.toJson(storeKey, kv.value.snapshot(start, start + size), closed));
         }
         return Answer.local(windows);
+    }
+
+    private static WindowAggregate unwrap(Object value) {
+        return (WindowAggregate) (value instanceof ValueAndTimestamp<?> vt ? vt.value() : value);
     }
 }
