@@ -19,6 +19,7 @@ import java.util.List;
                 StackCommand.class,
                 TopicsCommand.class,
                 RunCommand.class,
+                NabCommand.class,
         },
         footer = {"", "Every option can also be set by an environment variable BEAST_<OPTION>, e.g. "
                 + "--bootstrap-servers by BEAST_BOOTSTRAP_SERVERS; a flag given on the command line wins."})
@@ -109,8 +110,10 @@ public final class BeastCli implements Runnable {
         }
         spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         List<String> keys = new ArrayList<>(cl.getHelpSectionKeys());
-        keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST_HEADING), "environment");
-        cl.setHelpSectionKeys(keys);
+        if (!keys.contains("environment")) { // setHelpSectionKeys also reaches the subcommands already added
+            keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST_HEADING), "environment");
+            cl.setHelpSectionKeys(keys);
+        }
         cl.getHelpSectionMap().put("environment", help -> {
             StringBuilder sb = new StringBuilder();
             for (OptionSpec o : help.commandSpec().options()) {

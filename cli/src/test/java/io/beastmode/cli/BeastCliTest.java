@@ -46,6 +46,8 @@ class BeastCliTest {
             assertThat(help.code()).as("exit code of %s --help", path).isZero();
             assertThat(help.out()).as("help of %s", path).contains("Usage: beast").contains("Exit codes:")
                     .contains("3     a service did not become ready");
+            assertThat(help.out().split("Exit codes:", -1)).as("one exit code section in %s", path).hasSize(2);
+            assertThat(help.out().split("Environment:", -1)).as("at most one environment section in %s", path).hasSizeLessThanOrEqualTo(2);
             args.set(args.size() - 1, "--version");
             Result version = run(args.toArray(String[]::new));
             assertThat(version.code()).isZero();
@@ -54,6 +56,9 @@ class BeastCliTest {
         assertThat(run("stack", "status", "--help").out())
                 .contains("BEAST_DIR").contains("BEAST_KAFKA_PORT").contains("BEAST_JSON");
         assertThat(run("topics", "--help").out()).contains("BEAST_BOOTSTRAP_SERVERS").contains("BEAST_SCHEMA_REGISTRY");
+        // The pipeline's settings are flags named after PipelineConfig's keys, with the variables it reads itself.
+        assertThat(run("run", "--help").out()).contains("--window-grace").contains("BEAST_WINDOW_GRACE")
+                .contains("BEAST_APPLICATION_ID").contains("BEAST_HTTP_PORT");
     }
 
     @Test
@@ -88,6 +93,22 @@ class BeastCliTest {
         cl.setDefaultValueProvider(new EnvDefaults(Map.of()));
         topics = cl.parseArgs("topics").subcommand().commandSpec().commandLine().getCommand();
         assertThat(topics.cluster.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    }
+
+    @Test
+    void runFlagsAndVariablesBecomeThePipelineConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("pipeline.properties");
+        java.nio.file.Files.writeString(file, "window.grace=45s\nwindow.tumbling=2m\nstreams.max.poll.records=123\n");
+        CommandLine cl = BeastCli.commandLine();
+        cl.setDefaultValueProvider(new EnvDefaults(Map.of("BEAST_APPLICATION_ID", "from-env", "BEAST_WINDOW_TUMBLING", "5m")));
+        CommandLine.ParseResult parsed = cl.parseArgs("run", "--config", file.toString(), "--window-grace", "10s");
+        io.beastmode.topology.config.PipelineConfig config = RunCommand.config(parsed.subcommand().commandSpec(),
+                "broker:9092", "http://registry/apis/ccompat/v7");
+        assertThat(config.applicationId()).isEqualTo("from-env");
+        assertThat(config.grace()).isEqualTo(java.time.Duration.ofSeconds(10));          // flag over file
+        assertThat(config.tumblingWindow()).isEqualTo(java.time.Duration.ofMinutes(5));  // variable over file
+        assertThat(config.extraStreamsProps()).containsEntry("max.poll.records", "123");
+        assertThat(config.bootstrapServers()).isEqualTo("broker:9092");
     }
 
     @Test
