@@ -3,7 +3,6 @@ package io.beastmode.proposals;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
-import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 
 /**
  * The hypothesis tests behind proposals and outcomes, on Commons Math distributions. Distributions are built without
@@ -152,13 +151,5 @@ final class Stats {
         BinomialDistribution b = new BinomialDistribution(null, Math.toIntExact(n), p0);
         double p = k <= 0 ? 1.0 : 1.0 - b.cumulativeProbability((int) k - 1);
         return new Result("binomial (exact, one-sided)", (double) k / n, Math.max(0.0, p));
-    }
-
-    /** Two-sided Mann-Whitney U with the normal approximation (Commons Math), for skewed per-window values. */
-    static Result mannWhitney(double[] before, double[] after) {
-        MannWhitneyUTest test = new MannWhitneyUTest();
-        double u = test.mannWhitneyU(before, after);
-        double p = test.mannWhitneyUTest(before, after);
-        return new Result("mann-whitney-u", u, Double.isNaN(p) ? 1.0 : p);
     }
 }
