@@ -140,13 +140,15 @@ public record Incident(Kind kind, String target, long startMs, long endMs, doubl
     }
 
     /**
-     * The default schedule: within the first 40 simulated minutes (100 000 events cover about that much of the
-     * Azure/Mooncake hour), each incident alone, with clean minutes before, between and after for baselines.
+     * The default schedule, offsets from the first whole minute of the replay: a degraded baseline model at 8-13 min,
+     * an error burst of the cheap model at 16-20 min, a flush of every cache at 24-28 min. 100 000 events cover about
+     * 33 simulated minutes of the Azure/Mooncake hour, so the acceptance run sees all three, each alone, with clean
+     * minutes before (baseline), between and after (recovery).
      */
     public static List<Spec> defaults() {
         return List.of(
-                new Spec(Kind.DEGRADED_LATENCY, RouteLlmQuality.STRONG_MODEL, Duration.ofMinutes(10), Duration.ofMinutes(6), 3.0),
-                new Spec(Kind.ERROR_BURST, RouteLlmQuality.WEAK_MODEL, Duration.ofMinutes(22), Duration.ofMinutes(4), 0.3),
-                new Spec(Kind.CACHE_FLUSH, "*", Duration.ofMinutes(32), Duration.ofMinutes(4), 1.0));
+                new Spec(Kind.DEGRADED_LATENCY, RouteLlmQuality.STRONG_MODEL, Duration.ofMinutes(8), Duration.ofMinutes(5), 3.0),
+                new Spec(Kind.ERROR_BURST, RouteLlmQuality.WEAK_MODEL, Duration.ofMinutes(16), Duration.ofMinutes(4), 0.3),
+                new Spec(Kind.CACHE_FLUSH, "*", Duration.ofMinutes(24), Duration.ofMinutes(4), 1.0));
     }
 }
