@@ -19,6 +19,8 @@ import java.util.List;
                 StackCommand.class,
                 TopicsCommand.class,
                 RunCommand.class,
+                SimulateCommand.class,
+                DemoCommand.class,
                 NabCommand.class,
         },
         footer = {"", "Every option can also be set by an environment variable BEAST_<OPTION>, e.g. "

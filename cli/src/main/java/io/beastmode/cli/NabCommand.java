@@ -70,11 +70,12 @@ public final class NabCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** {@code <repo>/../shared/data}, or {@code BEAST_SHARED_DATA}. */
+    /** {@code BEAST_SHARED_DATA}, the {@code beast.shared.data} property (tests), or {@code <repo>/../shared/data}. */
     static Path sharedData() {
-        String env = System.getenv("BEAST_SHARED_DATA");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
+        for (String v : new String[]{System.getenv("BEAST_SHARED_DATA"), System.getProperty("beast.shared.data")}) {
+            if (v != null && !v.isBlank()) {
+                return Path.of(v);
+            }
         }
         String home = System.getProperty("beast.home");
         Path root = home == null ? Path.of("").toAbsolutePath() : Path.of(home);

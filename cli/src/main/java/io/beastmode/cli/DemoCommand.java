@@ -1,0 +1,336 @@
+package io.beastmode.cli;
+
+import io.beastmode.schemas.Topics;
+import io.beastmode.simulator.SimulationSummary;
+import io.beastmode.simulator.SimulatorOptions;
+import io.beastmode.simulator.SimulatorRunner;
+import io.beastmode.stack.ApicurioRegistry;
+import io.beastmode.stack.EmbeddedKafka;
+import io.beastmode.topology.BeastPipeline;
+import io.beastmode.topology.PipelineMetrics;
+import io.beastmode.topology.config.PipelineConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code beast demo}: the main job in one command. With no flags: an in-process broker and Apicurio Registry on
+ * free loopback ports, the contract topics and subjects, the metrics pipeline, and the simulator replaying the real
+ * traces at a speed-up; a progress line while it runs and a summary at the end.
+ *
+ * <p>Extension points for the later stages (anomalies, proposals and outcomes, the dashboard): they are started
+ * next to the pipeline in {@link #call()}, their topics added to {@link #COUNTED} and their counts to the summary.
+ */
+@Command(name = "demo", description = "The main job in one command: broker, registry, topics, the metrics pipeline "
+        + "and the trace replay, with a progress line and a summary (events in per kind, metric windows emitted, "
+        + "dead letters). Embedded by default; --bootstrap-servers/--schema-registry use an existing cluster instead.")
+public final class DemoCommand implements Callable<Integer> {
+
+    /** One trace hour in about a minute. */
+    static final double DEFAULT_SPEED = 60;
+
+    /** The output topics the demo counts (by consuming them, committed records only). */
+    static final List<String> COUNTED = List.of(Topics.METRICS, Topics.DLQ);
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Use this Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry", paramLabel = "URL",
+            description = "Use this schema registry instead of the embedded Apicurio (needed with --bootstrap-servers).")
+    String schemaRegistry;
+
+    @CommandLine.Mixin
+    SimulateCommand.ReplayOptions replay = new SimulateCommand.ReplayOptions();
+
+    @Option(names = "--duration", paramLabel = "DURATION",
+            description = "Stop the replay after this much wall-clock time (90s, 2m, PT2M); default: the whole replay.")
+    String duration;
+
+    @Option(names = "--http-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the pipeline's JSON API on 127.0.0.1 (0 = any free port, -1 = off; default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--drain-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "After the replay, how long to wait for the pipeline to consume what was sent (default: ${DEFAULT-VALUE}).")
+    int drainTimeoutSeconds;
+
+    @Option(names = "--json", description = "Print the summary as JSON on stdout.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final PrintStream status = System.err;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((bootstrapServers == null) != (schemaRegistry == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--bootstrap-servers and --schema-registry go together (or neither, for the embedded stack)");
+        }
+        long t0 = System.nanoTime();
+        Path work = Files.createTempDirectory("beast-demo-");
+        try (Cluster cluster = bootstrapServers == null ? Cluster.embedded(status)
+                : new Cluster(bootstrapServers, ClusterOptions.resolveRegistryUrl(schemaRegistry), null, null)) {
+            Provisioning.Report provisioned = Provisioning.provision(cluster.bootstrap, cluster.registryUrl);
+            status.println("demo: topics ready (" + provisioned.createdTopics().size() + " created), "
+                    + provisioned.subjects().size() + " subjects registered");
+
+            PipelineConfig config = PipelineConfig.fromProperties(Map.of(
+                    PipelineConfig.BOOTSTRAP_SERVERS, cluster.bootstrap,
+                    PipelineConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl,
+                    // A fresh application id per run: no state or offsets of an earlier demo get in the way.
+                    PipelineConfig.APPLICATION_ID, "beast-demo-" + System.currentTimeMillis(),
+                    PipelineConfig.STATE_DIR, work.resolve("streams").toString(),
+                    PipelineConfig.HTTP_PORT, Integer.toString(httpPort)));
+            try (BeastPipeline pipeline = BeastPipeline.start(config);
+                 TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED)) {
+                if (!pipeline.awaitRunning(Duration.ofSeconds(120))) {
+                    throw new NotReadyException("the pipeline did not reach RUNNING within 120 s (state "
+                            + pipeline.streams().state() + ")");
+                }
+                status.println("demo: pipeline running" + (pipeline.httpPort() > 0
+                        ? ", JSON API at http://" + config.httpHost() + ":" + pipeline.httpPort() : ""));
+                // Later stages (anomaly detection, proposals, dashboard) start here, next to the pipeline.
+
+                Progress progress = new Progress(pipeline.metrics(), counter, status);
+                progress.start();
+                SimulationSummary sim;
+                try {
+                    sim = replay(cluster);
+                    // After --duration the replay was cut short: how much it sent is unknown, so wait for quiet only.
+                    drain(pipeline.metrics(), counter, sim == null ? -1 : sim.totalPublished());
+                } finally {
+                    progress.stop();
+                }
+                Map<String, Object> summary = summary(sim, pipeline.metrics(), counter, (System.nanoTime() - t0) / 1e9);
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(json ? Json.write(summary) : text(summary));
+                out.flush();
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The replay; null when --duration stopped it before the end. */
+    private SimulationSummary replay(Cluster cluster) throws Exception {
+        SimulatorOptions o = replay.applyTo(new SimulatorOptions())
+                .bootstrapServers(cluster.bootstrap)
+                .schemaRegistry(cluster.registryUrl)
+                .createTopics(false)
+                .progress(false); // our own progress line shows the pipeline's side as well
+        if (replay.speed == null) {
+            o.speed(DEFAULT_SPEED);
+        }
+        CompletableFuture<SimulationSummary> run = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                run.complete(new SimulatorRunner(o, status).run());
+            } catch (Throwable e) {
+                run.completeExceptionally(e);
+            }
+        }, "beast-demo-replay");
+        t.start();
+        if (duration == null) {
+            return run.get();
+        }
+        try {
+            return run.get(PipelineConfig.parseDuration(duration).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // The simulator's pacing sleeps are interruptible: this ends the replay where it is.
+            t.interrupt();
+            t.join(30_000);
+            status.println("demo: --duration " + duration + " reached, replay stopped");
+            return null;
+        }
+    }
+
+    /** Waits until the pipeline has read everything the simulator sent and the metrics topic has gone quiet. */
+    private void drain(PipelineMetrics metrics, TopicCounter counter, long sent) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(drainTimeoutSeconds).toNanos();
+        while (sent >= 0 && System.nanoTime() < deadline && totalIn(metrics) < sent) {
+            Thread.sleep(200);
+        }
+        long last = -1;
+        int quiet = 0;
+        // Windows are emitted when they close and committed every commit interval: stop after 3 quiet seconds.
+        while (System.nanoTime() < deadline && quiet < 15) {
+            long now = counter.count(Topics.METRICS) + counter.count(Topics.DLQ) + totalIn(metrics);
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
+            Thread.sleep(200);
+        }
+    }
+
+    static long totalIn(PipelineMetrics metrics) {
+        return metrics.eventsIn().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Map<String, Object> summary(SimulationSummary sim, PipelineMetrics metrics, TopicCounter counter,
+                                               double seconds) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("eventsPublished", sim == null ? null : sim.published());
+        s.put("replayCompleted", sim != null);
+        s.put("eventsIn", metrics.eventsIn());
+        // Equal to the published total when the pipeline caught up within --drain-timeout.
+        s.put("pipelineCaughtUp", sim != null && totalIn(metrics) >= sim.totalPublished());
+        s.put("metricWindowsEmitted", counter.count(Topics.METRICS));
+        s.put("deadLetters", counter.count(Topics.DLQ));
+        s.put("deadLettersByReason", metrics.deadLetters());
+        s.put("lateRecords", metrics.lateRecords());
+        s.put("seconds", Math.round(seconds * 10) / 10.0);
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String text(Map<String, Object> s) {
+        StringBuilder sb = new StringBuilder("\nBeast Mode demo summary\n");
+        Table t = new Table("Events", "Published", "Pipeline in");
+        Map<String, Long> published = (Map<String, Long>) s.get("eventsPublished");
+        Map<String, Long> in = (Map<String, Long>) s.get("eventsIn");
+        for (String kind : List.of("request", "cache", "selection", "cost")) {
+            t.row(kind, published == null ? "(stopped early)" : published.getOrDefault(kind, 0L), in.getOrDefault(kind, 0L));
+        }
+        sb.append(t.render());
+        sb.append("metric windows emitted (beast.metrics.v1): ").append(s.get("metricWindowsEmitted")).append('\n');
+        sb.append("dead letters (beast.dlq.v1): ").append(s.get("deadLetters"));
+        Map<String, Long> reasons = (Map<String, Long>) s.get("deadLettersByReason");
+        if (!reasons.isEmpty()) {
+            sb.append(' ').append(reasons);
+        }
+        sb.append('\n');
+        sb.append("late records dropped: ").append(s.get("lateRecords")).append('\n');
+        if (!Boolean.TRUE.equals(s.get("pipelineCaughtUp")) && published != null) {
+            sb.append("note: the pipeline had not consumed every published event within --drain-timeout\n");
+        }
+        sb.append(String.format(Locale.ROOT, "took %.1f s%n", (Double) s.get("seconds")));
+        return sb.toString();
+    }
+
+    /** The broker and registry the demo runs on: embedded ones it owns and closes, or an existing cluster. */
+    static final class Cluster implements AutoCloseable {
+        final String bootstrap;
+        final String registryUrl;
+        private final EmbeddedKafka kafka;
+        private final ApicurioRegistry registry;
+
+        Cluster(String bootstrap, String registryUrl, EmbeddedKafka kafka, ApicurioRegistry registry) {
+            this.bootstrap = bootstrap;
+            this.registryUrl = registryUrl;
+            this.kafka = kafka;
+            this.registry = registry;
+        }
+
+        /** Broker and registry started side by side (the registry's JVM start is the longer one). */
+        static Cluster embedded(PrintStream status) {
+            status.println("demo: starting an embedded Kafka broker and Apicurio Registry on 127.0.0.1...");
+            CompletableFuture<ApicurioRegistry> registry = CompletableFuture.supplyAsync(ApicurioRegistry::start);
+            EmbeddedKafka kafka;
+            try {
+                kafka = EmbeddedKafka.start();
+            } catch (RuntimeException e) {
+                registry.thenAccept(ApicurioRegistry::close);
+                throw e;
+            }
+            try {
+                ApicurioRegistry r = registry.join();
+                status.println("demo: broker " + kafka.bootstrapServers() + ", registry " + r.confluentUrl());
+                return new Cluster(kafka.bootstrapServers(), r.confluentUrl(), kafka, r);
+            } catch (RuntimeException e) {
+                kafka.close();
+                throw new NotReadyException("Apicurio Registry did not start: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (registry != null) {
+                registry.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    /** One status line a second: on a terminal rewritten in place, otherwise a line every 5 seconds. */
+    static final class Progress {
+        private final PipelineMetrics metrics;
+        private final TopicCounter counter;
+        private final PrintStream out;
+        private final boolean terminal = System.console() != null;
+        private Thread thread;
+        private volatile boolean running = true;
+
+        Progress(PipelineMetrics metrics, TopicCounter counter, PrintStream out) {
+            this.metrics = metrics;
+            this.counter = counter;
+            this.out = out;
+        }
+
+        void start() {
+            long t0 = System.nanoTime();
+            thread = new Thread(() -> {
+                long lastIn = 0;
+                long lastNanos = t0;
+                long tick = 0;
+                while (running) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    tick++;
+                    if (!terminal && tick % 5 != 0) {
+                        continue;
+                    }
+                    long in = totalIn(metrics);
+                    long now = System.nanoTime();
+                    String line = String.format(Locale.ROOT, "demo: %5.0f s | pipeline in %,d events (%,.0f/s) | metric windows %,d | dead letters %,d",
+                            (now - t0) / 1e9, in, (in - lastIn) / ((now - lastNanos) / 1e9), counter.count(Topics.METRICS),
+                            counter.count(Topics.DLQ));
+                    lastIn = in;
+                    lastNanos = now;
+                    out.print(terminal ? "\r" + line + "   " : line + "\n");
+                    out.flush();
+                }
+            }, "beast-demo-progress");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join(2000);
+            if (terminal) {
+                out.println();
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
