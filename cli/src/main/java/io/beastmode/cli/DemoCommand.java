@@ -87,46 +87,57 @@ public final class DemoCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("beast-demo-");
         try (Cluster cluster = bootstrapServers == null ? Cluster.embedded(status)
                 : new Cluster(bootstrapServers, ClusterOptions.resolveRegistryUrl(schemaRegistry), null, null)) {
-            Provisioning.Report provisioned = Provisioning.provision(cluster.bootstrap, cluster.registryUrl);
-            status.println("demo: topics ready (" + provisioned.createdTopics().size() + " created), "
-                    + provisioned.subjects().size() + " subjects registered");
-
-            PipelineConfig config = PipelineConfig.fromProperties(Map.of(
-                    PipelineConfig.BOOTSTRAP_SERVERS, cluster.bootstrap,
-                    PipelineConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl,
-                    // A fresh application id per run: no state or offsets of an earlier demo get in the way.
-                    PipelineConfig.APPLICATION_ID, "beast-demo-" + System.currentTimeMillis(),
-                    PipelineConfig.STATE_DIR, work.resolve("streams").toString(),
-                    PipelineConfig.HTTP_PORT, Integer.toString(httpPort)));
-            try (BeastPipeline pipeline = BeastPipeline.start(config);
-                 TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED)) {
-                if (!pipeline.awaitRunning(Duration.ofSeconds(120))) {
-                    throw new NotReadyException("the pipeline did not reach RUNNING within 120 s (state "
-                            + pipeline.streams().state() + ")");
-                }
-                status.println("demo: pipeline running" + (pipeline.httpPort() > 0
-                        ? ", JSON API at http://" + config.httpHost() + ":" + pipeline.httpPort() : ""));
-                // Later stages (anomaly detection, proposals, dashboard) start here, next to the pipeline.
-
-                Progress progress = new Progress(pipeline.metrics(), counter, status);
-                progress.start();
-                SimulationSummary sim;
-                try {
-                    sim = replay(cluster);
-                    // After --duration the replay was cut short: how much it sent is unknown, so wait for quiet only.
-                    drain(pipeline.metrics(), counter, sim == null ? -1 : sim.totalPublished());
-                } finally {
-                    progress.stop();
-                }
-                Map<String, Object> summary = summary(sim, pipeline.metrics(), counter, (System.nanoTime() - t0) / 1e9);
-                PrintWriter out = spec.commandLine().getOut();
-                out.println(json ? Json.write(summary) : text(summary));
-                out.flush();
+            // SIGTERM or Ctrl-C: the registry is a child process and must not outlive us.
+            Thread hook = new Thread(cluster::close, "beast-demo-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                runOn(cluster, work, t0);
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(hook);
             }
         } finally {
             deleteRecursively(work);
         }
         return ExitCodes.OK;
+    }
+
+    private void runOn(Cluster cluster, Path work, long t0) throws Exception {
+        Provisioning.Report provisioned = Provisioning.provision(cluster.bootstrap, cluster.registryUrl);
+        status.println("demo: topics ready (" + provisioned.createdTopics().size() + " created), "
+                + provisioned.subjects().size() + " subjects registered");
+
+        PipelineConfig config = PipelineConfig.fromProperties(Map.of(
+                PipelineConfig.BOOTSTRAP_SERVERS, cluster.bootstrap,
+                PipelineConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl,
+                // A fresh application id per run: no state or offsets of an earlier demo get in the way.
+                PipelineConfig.APPLICATION_ID, "beast-demo-" + System.currentTimeMillis(),
+                PipelineConfig.STATE_DIR, work.resolve("streams").toString(),
+                PipelineConfig.HTTP_PORT, Integer.toString(httpPort)));
+        try (BeastPipeline pipeline = BeastPipeline.start(config);
+             TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED)) {
+            if (!pipeline.awaitRunning(Duration.ofSeconds(120))) {
+                throw new NotReadyException("the pipeline did not reach RUNNING within 120 s (state "
+                        + pipeline.streams().state() + ")");
+            }
+            status.println("demo: pipeline running" + (pipeline.httpPort() > 0
+                    ? ", JSON API at http://" + config.httpHost() + ":" + pipeline.httpPort() : ""));
+            // Later stages (anomaly detection, proposals, dashboard) start here, next to the pipeline.
+
+            Progress progress = new Progress(pipeline.metrics(), counter, status);
+            progress.start();
+            SimulationSummary sim;
+            try {
+                sim = replay(cluster);
+                // After --duration the replay was cut short: how much it sent is unknown, so wait for quiet only.
+                drain(pipeline.metrics(), counter, sim == null ? -1 : sim.totalPublished());
+            } finally {
+                progress.stop();
+            }
+            Map<String, Object> summary = summary(sim, pipeline.metrics(), counter, (System.nanoTime() - t0) / 1e9);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(json ? Json.write(summary) : text(summary));
+            out.flush();
+        }
     }
 
     /** The replay; null when --duration stopped it before the end. */
@@ -259,8 +270,14 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
 
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** Idempotent: the normal end and the shutdown hook may both call it. */
         @Override
         public void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             if (registry != null) {
                 registry.close();
             }
