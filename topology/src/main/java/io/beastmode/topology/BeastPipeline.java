@@ -1,9 +1,14 @@
 package io.beastmode.topology;
 
+import io.beastmode.analytics.v1.DeadLetter;
+import io.beastmode.analytics.v1.WindowMetrics;
+import io.beastmode.registry.SchemaRegistryClient;
+import io.beastmode.registry.SchemaRegistryClients;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.StreamsProps;
 import io.beastmode.topology.http.MetricsHttpServer;
 import io.beastmode.topology.query.MetricsQueryService;
+import org.apache.avro.Schema;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -13,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -41,6 +47,7 @@ public final class BeastPipeline implements AutoCloseable {
 
     /** Builds and starts everything; the input topics should exist (topic creation is the deployer's job). */
     public static BeastPipeline start(PipelineConfig config) {
+        registerOutputSchemas(config);
         PipelineMetrics metrics = new PipelineMetrics();
         Topology topology = MetricsTopology.build(config, metrics, System::currentTimeMillis);
         KafkaStreams streams = new KafkaStreams(topology, StreamsProps.of(config));
@@ -68,6 +75,42 @@ public final class BeastPipeline implements AutoCloseable {
                 config.applicationId(), config.topics().inputs(), config.topics().metrics(), config.topics().dlq(),
                 http == null ? "off" : config.httpHost() + ":" + http.port());
         return new BeastPipeline(config, metrics, streams, queries, http);
+    }
+
+    /**
+     * Registers the output value schemas before any stream thread serializes: concurrent first registrations of
+     * one subject (several threads or instances) can fail on some registries (Apicurio answers 409), which would
+     * kill a stream thread. Retried, since instances starting together race here as well.
+     */
+    static void registerOutputSchemas(PipelineConfig config) {
+        Map<String, Schema> subjects = Map.of(
+                config.topics().metrics() + "-value", WindowMetrics.getClassSchema(),
+                config.topics().dlq() + "-value", DeadLetter.getClassSchema());
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(config.serdeConfigMap())) {
+            for (Map.Entry<String, Schema> e : subjects.entrySet()) {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        client.register(e.getKey(), e.getValue());
+                        break;
+                    } catch (RuntimeException ex) {
+                        if (attempt == 3) {
+                            throw ex;
+                        }
+                        LOG.info("registering {} failed ({}), retrying", e.getKey(), ex.getMessage());
+                        sleep(200L * attempt);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Waits until Kafka Streams is RUNNING; false on timeout or when it stopped with an error. */

@@ -1,7 +1,6 @@
 package io.beastmode.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beastmode.analytics.v1.DeadLetter;
 import io.beastmode.analytics.v1.Dimension;
 import io.beastmode.analytics.v1.WindowMetrics;
@@ -13,35 +12,23 @@ import io.beastmode.telemetry.v1.SelectionReason;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.PipelineTopics;
 import io.beastmode.topology.serde.PipelineSerdes;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 
@@ -65,16 +52,7 @@ class MetricsPipelineIT {
         String registry = BeastTestStack.registryUrl();
         String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         PipelineTopics topics = PipelineTopics.prefixed(prefix);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<NewTopic> newTopics = new java.util.ArrayList<>();
-            for (String t : topics.inputs()) {
-                newTopics.add(new NewTopic(t, 3, (short) 1));
-            }
-            for (String t : topics.outputs()) {
-                newTopics.add(new NewTopic(t, 3, (short) 1));
-            }
-            admin.createTopics(newTopics).all().get();
-        }
+        ItSupport.createTopics(bootstrap, topics);
         PipelineConfig config = PipelineConfig.builder()
                 .bootstrapServers(bootstrap)
                 .schemaRegistryUrl(registry)
@@ -109,36 +87,36 @@ class MetricsPipelineIT {
                                 50 + random.nextDouble() * 2000)
                         .setTenant("tenant-" + random.nextInt(4))
                         .setStatus(random.nextInt(20) == 0 ? RequestStatus.ERROR : RequestStatus.OK).build();
-                send(producer, topics.requests(), e.getRequestId(), e, serdes.requestEvent().serializer());
+                ItSupport.send(producer, topics.requests(), e.getRequestId(), e, serdes.requestEvent().serializer());
                 sentPerMinute.merge(t / MIN * MIN, 1L, Long::sum);
             }
             for (int i = 0; i < OTHERS; i++) {
                 long t = base + i * (5 * MIN / OTHERS);
                 var c = TestEvents.cache(t, CacheTier.EXACT, "app", random.nextBoolean() ? CacheOutcome.HIT
                         : CacheOutcome.MISS, random.nextDouble() * 5).build();
-                send(producer, topics.cache(), c.getRequestId(), c, serdes.cacheEvent().serializer());
+                ItSupport.send(producer, topics.cache(), c.getRequestId(), c, serdes.cacheEvent().serializer());
                 var s = TestEvents.selection(t, "code", "gpt-4", SelectionReason.STRATEGY, 1.0,
                         Map.of("gpt-4", 1.0)).build();
-                send(producer, topics.selection(), s.getRequestId(), s, serdes.selectionEvent().serializer());
+                ItSupport.send(producer, topics.selection(), s.getRequestId(), s, serdes.selectionEvent().serializer());
                 var k = TestEvents.cost(t, "tenant-1", "gpt-4", 0.01, 0.02).build();
-                send(producer, topics.cost(), k.getRequestId(), k, serdes.costEvent().serializer());
+                ItSupport.send(producer, topics.cost(), k.getRequestId(), k, serdes.costEvent().serializer());
             }
             producer.send(new ProducerRecord<>(topics.requests(), "poison",
                     "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
             // Advance stream time on every partition of the repartition topic: ten tenants spread the copies.
             for (int i = 0; i < 10; i++) {
                 var flush = TestEvents.cost(base + 15 * MIN, "flush-" + i, "flush-" + i, 0.0, null).build();
-                send(producer, topics.cost(), flush.getRequestId(), flush, serdes.costEvent().serializer());
+                ItSupport.send(producer, topics.cost(), flush.getRequestId(), flush, serdes.costEvent().serializer());
             }
             producer.flush();
 
             // 1. The metrics topic: final ALL 1-minute windows add up to the requests sent, per minute too.
             Map<Long, Long> countedPerMinute = new HashMap<>();
-            try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
+            try (KafkaConsumer<String, byte[]> consumer = ItSupport.consumer(bootstrap)) {
                 consumer.subscribe(List.of(topics.metrics()));
                 var deserializer = serdes.windowMetrics().deserializer();
                 long deadline = System.currentTimeMillis() + 90_000;
-                while (sum(countedPerMinute) < REQUESTS && System.currentTimeMillis() < deadline) {
+                while (ItSupport.sum(countedPerMinute) < REQUESTS && System.currentTimeMillis() < deadline) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                         WindowMetrics m = deserializer.deserialize(topics.metrics(), r.value());
                         if (m.getDimension() == Dimension.ALL && m.getWindowSizeMs() == MIN && m.getFinal$()) {
@@ -150,12 +128,12 @@ class MetricsPipelineIT {
                 }
             }
             assertThat(countedPerMinute).isEqualTo(sentPerMinute);
-            assertThat(sum(countedPerMinute)).isEqualTo(REQUESTS);
+            assertThat(ItSupport.sum(countedPerMinute)).isEqualTo(REQUESTS);
 
             // 2. The HTTP API serves the same windows from the state store.
             HttpClient http = HttpClient.newHttpClient();
             String url = "http://127.0.0.1:" + pipeline.httpPort();
-            JsonNode body = get(http, url + "/api/metrics/1m/ALL/*?from=" + base + "&to=" + (base + 4 * MIN));
+            JsonNode body = ItSupport.get(http, url + "/api/metrics/1m/ALL/*?from=" + base + "&to=" + (base + 4 * MIN));
             long httpCount = 0;
             for (JsonNode w : body.get("windows")) {
                 httpCount += w.get("requests").get("count").asLong();
@@ -163,13 +141,13 @@ class MetricsPipelineIT {
             }
             assertThat(body.get("windows")).hasSize(5);
             assertThat(httpCount).isEqualTo(REQUESTS);
-            JsonNode model = get(http, url + "/api/metrics/tumbling/MODEL/gpt-4?from=" + base + "&to="
+            JsonNode model = ItSupport.get(http, url + "/api/metrics/tumbling/MODEL/gpt-4?from=" + base + "&to="
                     + (base + 4 * MIN));
             assertThat(model.get("windows").size()).isEqualTo(5);
-            assertThat(get(http, url + "/api/health").get("state").asText()).isEqualTo("RUNNING");
+            assertThat(ItSupport.get(http, url + "/api/health").get("state").asText()).isEqualTo("RUNNING");
 
             // 3. The poison record is a dead letter with its coordinates, and counted.
-            try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
+            try (KafkaConsumer<String, byte[]> consumer = ItSupport.consumer(bootstrap)) {
                 consumer.subscribe(List.of(topics.dlq()));
                 var deserializer = serdes.deadLetter().deserializer();
                 DeadLetter poison = null;
@@ -189,36 +167,10 @@ class MetricsPipelineIT {
                         StandardCharsets.UTF_8)).isEqualTo("bad-magic-byte");
                 assertThat(poisonRecord.headers().lastHeader("beast.source.offset")).isNotNull();
             }
-            JsonNode dlq = get(http, url + "/api/dlq");
+            JsonNode dlq = ItSupport.get(http, url + "/api/dlq");
             assertThat(dlq.get("deadLetters").get("bad-magic-byte").asLong()).isEqualTo(1);
             assertThat(pipeline.metrics().eventsValid().get("request")).isEqualTo(REQUESTS);
             assertThat(pipeline.metrics().lateRecords()).isZero();
         }
-    }
-
-    private static <T extends SpecificRecord> void send(KafkaProducer<String, byte[]> producer, String topic,
-                                                        String key, T value, Serializer<T> serializer) {
-        producer.send(new ProducerRecord<>(topic, null, value.get(value.getSchema().getField("eventTime").pos())
-                instanceof Long t ? t : null, key, serializer.serialize(topic, value)));
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static long sum(Map<Long, Long> m) {
-        return m.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static JsonNode get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(url + " -> " + r.body()).isEqualTo(200);
-        return new ObjectMapper().readTree(r.body());
     }
 }

@@ -1,0 +1,88 @@
+package io.beastmode.topology.config;
+
+import io.beastmode.schemas.Topics;
+import io.beastmode.topology.rocksdb.BoundedMemoryRocksDBConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PipelineConfigTest {
+
+    @Test
+    void defaults() {
+        PipelineConfig c = PipelineConfig.builder().build();
+        assertThat(c.applicationId()).isEqualTo("beast-pipeline");
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.tumblingWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.hoppingWindow()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.hoppingAdvance()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.grace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.interimResults()).isFalse();
+        assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(c.httpPort()).isEqualTo(7070);
+        assertThat(c.topics().requests()).isEqualTo(Topics.REQUESTS);
+        assertThat(c.topics().dlq()).isEqualTo(Topics.DLQ);
+        assertThat(c.topics().metrics()).isEqualTo(Topics.METRICS);
+    }
+
+    @Test
+    void fromEnvReadsBeastVariables() {
+        PipelineConfig c = PipelineConfig.fromEnv(Map.of(
+                "BEAST_BOOTSTRAP_SERVERS", "kafka:9092",
+                "BEAST_SCHEMA_REGISTRY", "http://registry:8081",
+                "BEAST_WINDOW_GRACE", "45s",
+                "BEAST_WINDOW_TUMBLING", "PT2M",
+                "BEAST_INTERIM_RESULTS", "true",
+                "BEAST_HTTP_PORT", "0",
+                "BEAST_TOPIC_DLQ", "my.dlq",
+                "BEAST_STREAMS_PROPS", "max.poll.records=50, linger.ms=5",
+                "BEAST_COMMIT_INTERVAL", "250",
+                "UNRELATED", "x"));
+        assertThat(c.bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(c.schemaRegistryUrl()).isEqualTo("http://registry:8081");
+        assertThat(c.grace()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.tumblingWindow()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.interimResults()).isTrue();
+        assertThat(c.httpPort()).isZero();
+        assertThat(c.topics().dlq()).isEqualTo("my.dlq");
+        assertThat(c.topics().requests()).isEqualTo(Topics.REQUESTS);
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.extraStreamsProps()).containsEntry("max.poll.records", "50").containsEntry("linger.ms", "5");
+        assertThat(PipelineConfig.envName(PipelineConfig.ROCKSDB_BLOCK_CACHE_BYTES))
+                .isEqualTo("BEAST_ROCKSDB_BLOCK_CACHE_BYTES");
+    }
+
+    @Test
+    void streamsPropertiesCarryTheConfigAndExtrasWin() {
+        PipelineConfig c = PipelineConfig.builder().applicationId("app").numStreamThreads(3)
+                .rocksDbBlockCacheBytes(1234).applicationServer("host:1")
+                .extraStreamsProp(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "4").build();
+        Properties p = StreamsProps.of(c);
+        assertThat(p.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("app");
+        assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo("4");
+        assertThat(p.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("host:1");
+        assertThat(p.get(BoundedMemoryRocksDBConfig.BLOCK_CACHE_BYTES_CONFIG)).isEqualTo(1234L);
+        assertThat(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+                .isEqualTo(BoundedMemoryRocksDBConfig.class.getName());
+    }
+
+    @Test
+    void rejectsInconsistentSettings() {
+        assertThatThrownBy(() -> PipelineConfig.builder().hoppingAdvance(Duration.ofMinutes(6)).build())
+                .hasMessageContaining("hoppingAdvance");
+        assertThatThrownBy(() -> PipelineConfig.builder().storeRetention(Duration.ofMinutes(5)).build())
+                .hasMessageContaining("storeRetention");
+        assertThatThrownBy(() -> PipelineConfig.builder().grace(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining("grace");
+        assertThatThrownBy(() -> PipelineConfig.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(PipelineConfig.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(PipelineConfig.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+    }
+}
