@@ -7,9 +7,13 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -143,6 +147,7 @@ public final class TopicAdmin implements AutoCloseable {
         if (!drifts.isEmpty()) {
             if (alterDrift) {
                 alter(drifts);
+                awaitConfigs(drifts);
             }
             for (ConfigDrift d : drifts) {
                 log.warn("topic {} config {} is '{}' but the spec says '{}'{}", d.topic(), d.config(), d.actual(), d.expected(),
@@ -191,8 +196,10 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
-     * Creation returns when the controller has the topic; brokers learn it a moment later. Waiting here means callers
-     * can produce, describe or alter right away.
+     * Creation returns when the controller has the topic; the leader broker starts serving its partitions a moment
+     * later. Producing before that gets NOT_LEADER_OR_FOLLOWER, which can leave an idempotent producer stuck on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout. So wait until every leader answers a list-offsets
+     * request for its partitions: then callers can produce, describe or alter right away.
      */
     private void awaitVisible(List<String> topics) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -201,22 +208,48 @@ public final class TopicAdmin implements AutoCloseable {
                 Map<String, TopicDescription> d = get(admin.describeTopics(topics).allTopicNames());
                 boolean led = d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null));
                 if (led) {
+                    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                    d.values().forEach(t -> t.partitions().forEach(p -> partitions.put(new TopicPartition(t.name(), p.partition()),
+                            OffsetSpec.latest())));
+                    get(admin.listOffsets(partitions).all());
                     return;
                 }
             } catch (KafkaOperationException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        && !(e.getCause() instanceof NotLeaderOrFollowerException)
+                        && !(e.getCause() instanceof LeaderNotAvailableException)) {
                     throw e;
                 }
             }
             if (System.nanoTime() > deadline) {
                 throw new KafkaOperationException("topics " + topics + " were created but are not visible after " + timeout, null);
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaOperationException("interrupted while waiting for new topics", e);
+            sleep();
+        }
+    }
+
+    /** Altered configs reach the brokers through metadata a moment after the call returns; wait for that. */
+    private void awaitConfigs(List<ConfigDrift> drifts) {
+        List<String> topics = drifts.stream().map(ConfigDrift::topic).distinct().toList();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Map<String, String>> now = describeConfigs(topics);
+            if (drifts.stream().allMatch(d -> d.expected().equals(now.getOrDefault(d.topic(), Map.of()).get(d.config())))) {
+                return;
             }
+            if (System.nanoTime() > deadline) {
+                throw new KafkaOperationException("altered configs " + drifts + " not in effect after " + timeout, null);
+            }
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaOperationException("interrupted while waiting for the broker", e);
         }
     }
 
