@@ -1,6 +1,11 @@
 package io.beastmode.cli;
 
 import io.beastmode.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import io.beastmode.simulator.SimulationSummary;
 import io.beastmode.simulator.SimulatorOptions;
 import io.beastmode.simulator.SimulatorRunner;
@@ -26,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code beast demo}: the main job in one command. With no flags: an in-process broker and Apicurio Registry on
@@ -106,13 +112,17 @@ public final class DemoCommand implements Callable<Integer> {
         status.println("demo: topics ready (" + provisioned.createdTopics().size() + " created), "
                 + provisioned.subjects().size() + " subjects registered");
 
+        // A fresh application id per run: no state or offsets of an earlier demo get in the way.
+        String applicationId = "beast-demo-" + System.currentTimeMillis();
         PipelineConfig config = PipelineConfig.fromProperties(Map.of(
                 PipelineConfig.BOOTSTRAP_SERVERS, cluster.bootstrap,
                 PipelineConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl,
-                // A fresh application id per run: no state or offsets of an earlier demo get in the way.
-                PipelineConfig.APPLICATION_ID, "beast-demo-" + System.currentTimeMillis(),
+                PipelineConfig.APPLICATION_ID, applicationId,
                 PipelineConfig.STATE_DIR, work.resolve("streams").toString(),
                 PipelineConfig.HTTP_PORT, Integer.toString(httpPort)));
+        if (!cluster.embedded()) {
+            startAtEnd(cluster.bootstrap, applicationId);
+        }
         try (BeastPipeline pipeline = BeastPipeline.start(config);
              TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED)) {
             if (!pipeline.awaitRunning(Duration.ofSeconds(120))) {
@@ -170,6 +180,23 @@ public final class DemoCommand implements Callable<Integer> {
             t.join(30_000);
             status.println("demo: --duration " + duration + " reached, replay stopped");
             return null;
+        }
+    }
+
+    /**
+     * An existing cluster's input topics may hold earlier traffic; this run should read only its own replay. The
+     * pipeline's new consumer group gets the current end offsets committed before it starts, so it begins exactly
+     * there (an "auto.offset.reset=latest" would race with the first records of the replay).
+     */
+    static void startAtEnd(String bootstrap, String groupId) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+            admin.describeTopics(Topics.inputs()).allTopicNames().get(30, TimeUnit.SECONDS).values()
+                    .forEach(d -> d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, OffsetAndMetadata> ends = new LinkedHashMap<>();
+            admin.listOffsets(request).all().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(groupId, ends).all().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -268,6 +295,10 @@ public final class DemoCommand implements Callable<Integer> {
                 kafka.close();
                 throw new NotReadyException("Apicurio Registry did not start: " + e.getMessage());
             }
+        }
+
+        boolean embedded() {
+            return kafka != null;
         }
 
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();

@@ -38,4 +38,27 @@ class DemoIT {
         assertThat(summary.path("metricWindowsEmitted").asLong()).isPositive();
         assertThat(summary.path("deadLetters").asLong()).isGreaterThanOrEqualTo(0);
     }
+
+    @Test
+    void againstAnExistingClusterEachRunCountsOnlyItsOwnReplay() throws Exception {
+        String bootstrap = io.beastmode.stack.BeastTestStack.bootstrapServers();
+        String registry = io.beastmode.stack.BeastTestStack.registryUrl();
+        for (int run = 1; run <= 2; run++) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int rc = BeastCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo",
+                    "--bootstrap-servers", bootstrap, "--schema-registry", registry,
+                    "--max-events", "3000", "--speed", "0", "--json", "--drain-timeout", "120", "--http-port", "-1");
+            assertThat(rc).as("run " + run + " exit code; stderr:\n" + err).isZero();
+            JsonNode summary = Json.MAPPER.readTree(out.toString());
+            long in = 0;
+            for (String kind : List.of("request", "cache", "selection", "cost")) {
+                // The second run must not re-read the first run's events still on the topics.
+                assertThat(summary.path("eventsIn").path(kind).asLong()).as("run " + run + " pipeline in " + kind)
+                        .isEqualTo(summary.path("eventsPublished").path(kind).asLong());
+                in += summary.path("eventsIn").path(kind).asLong();
+            }
+            assertThat(in).isEqualTo(3000);
+        }
+    }
 }
