@@ -186,7 +186,7 @@ public final class StackManager {
         cmd.add("-Xms256m");
         cmd.add("-Xmx1g");
         cmd.add("-cp");
-        cmd.add(config.classpath());
+        cmd.add(privateClasspath());
         cmd.add(BrokerMain.class.getName());
         cmd.add("--data-dir");
         cmd.add(config.dir().resolve("kafka").toString());
@@ -195,6 +195,49 @@ public final class StackManager {
         cmd.add("--controller-port");
         cmd.add(ports.getProperty("controller.port"));
         return cmd;
+    }
+
+    /**
+     * The broker outlives the command, so it must not run from jars a rebuild deletes or rewrites (copy-dependencies,
+     * mvn clean): jars of the classpath are hard-linked (or copied) into {@code <dir>/lib} and run from there.
+     * A single-entry classpath (a launcher's manifest jar) is kept as it is.
+     */
+    String privateClasspath() {
+        String[] entries = config.classpath().split(File.pathSeparator);
+        if (entries.length < 2) {
+            return config.classpath();
+        }
+        Path lib = config.dir().resolve("lib");
+        List<String> out = new ArrayList<>();
+        try {
+            if (Files.isDirectory(lib)) {
+                try (Stream<Path> old = Files.list(lib)) {
+                    for (Path p : old.toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(lib);
+            int i = 0;
+            for (String entry : entries) {
+                Path source = Paths.get(entry);
+                if (!Files.isRegularFile(source) || !entry.endsWith(".jar")) {
+                    out.add(entry); // class directories (tests) stay where they are
+                    continue;
+                }
+                // An index prefix keeps the classpath order and two jars of the same name apart.
+                Path target = lib.resolve(String.format("%03d-%s", i++, source.getFileName()));
+                try {
+                    Files.createLink(target, source);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(source, target);
+                }
+                out.add(target.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the broker's libraries in " + lib, e);
+        }
+        return String.join(File.pathSeparator, out);
     }
 
     List<String> registryCommand(Properties ports) {
