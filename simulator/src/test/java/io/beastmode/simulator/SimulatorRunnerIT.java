@@ -55,6 +55,19 @@ class SimulatorRunnerIT {
         }
     }
 
+    @Test
+    void speedPacesTheReplayByEventTime() {
+        SimulationSummary s = new SimulatorRunner(new SimulatorOptions()
+                .bootstrapServers(BeastTestStack.bootstrapServers()).schemaRegistry(BeastTestStack.registryUrl())
+                .maxEvents(2_000).speed(20).progress(false)
+                .topicPrefix("pace-" + UUID.randomUUID().toString().substring(0, 8) + ".")).run();
+        double eventSeconds = (s.lastEventTime().toEpochMilli() - s.firstEventTime().toEpochMilli()) / 1000.0;
+        assertThat(eventSeconds).isGreaterThan(30);
+        // At 20x the span takes span/20 of wall time (about 2 s; unpaced it would take a tenth of that).
+        assertThat(s.wallSeconds()).isGreaterThanOrEqualTo(eventSeconds / 20 * 0.95);
+        assertThat(s.totalPublished()).isEqualTo(2_000);
+    }
+
     /** Every record of the topic, each decoded through the registry; waits until no more arrive. */
     static long countDecodable(String topic) {
         BeastAvroDeserializer<SpecificRecord> deserializer = new BeastAvroDeserializer<>();
