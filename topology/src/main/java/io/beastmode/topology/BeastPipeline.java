@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -46,35 +47,52 @@ public final class BeastPipeline implements AutoCloseable {
     }
 
     /** Builds and starts everything; the input topics should exist (topic creation is the deployer's job). */
-    public static BeastPipeline start(PipelineConfig config) {
-        registerOutputSchemas(config);
+    public static BeastPipeline start(PipelineConfig requested) {
+        registerOutputSchemas(requested);
         PipelineMetrics metrics = new PipelineMetrics();
-        Topology topology = MetricsTopology.build(config, metrics, System::currentTimeMillis);
-        KafkaStreams streams = new KafkaStreams(topology, StreamsProps.of(config));
-        streams.setUncaughtExceptionHandler(e -> {
-            // Bad input never gets here (it goes to the DLQ); this is infrastructure (registry down, broker
-            // errors): start a fresh thread that resumes from the last commit.
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
-        MetricsQueryService queries = new MetricsQueryService(streams, config, metrics);
+        // The HTTP API binds first, so an application.server of "host:0" can name the port actually bound.
+        AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
+        AtomicReference<MetricsQueryService> queriesRef = new AtomicReference<>();
         MetricsHttpServer http = null;
-        if (config.httpEnabled()) {
+        PipelineConfig config = requested;
+        if (requested.httpEnabled()) {
             try {
-                http = new MetricsHttpServer(config.httpHost(), config.httpPort(), () -> streams, () -> queries,
-                        metrics, System::currentTimeMillis);
+                http = new MetricsHttpServer(requested.httpHost(), requested.httpPort(), streamsRef::get,
+                        queriesRef::get, metrics, System::currentTimeMillis);
             } catch (IOException e) {
-                streams.close();
-                throw new UncheckedIOException("cannot bind the HTTP API to " + config.httpHost() + ":"
-                        + config.httpPort(), e);
+                throw new UncheckedIOException("cannot bind the HTTP API to " + requested.httpHost() + ":"
+                        + requested.httpPort(), e);
+            }
+            String server = requested.applicationServer();
+            if (server != null && server.endsWith(":0")) {
+                config = requested.toBuilder()
+                        .applicationServer(server.substring(0, server.length() - 1) + http.port()).build();
             }
         }
-        streams.start();
-        LOG.info("beast pipeline '{}' started: inputs {}, metrics to {}, dead letters to {}, HTTP {}",
-                config.applicationId(), config.topics().inputs(), config.topics().metrics(), config.topics().dlq(),
-                http == null ? "off" : config.httpHost() + ":" + http.port());
-        return new BeastPipeline(config, metrics, streams, queries, http);
+        try {
+            Topology topology = MetricsTopology.build(config, metrics, System::currentTimeMillis);
+            KafkaStreams streams = new KafkaStreams(topology, StreamsProps.of(config));
+            streams.setUncaughtExceptionHandler(e -> {
+                // Bad input never gets here (it goes to the DLQ); this is infrastructure (registry down, broker
+                // errors): start a fresh thread that resumes from the last commit.
+                LOG.error("stream thread failed; replacing it", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+            MetricsQueryService queries = new MetricsQueryService(streams, config, metrics);
+            streamsRef.set(streams);
+            queriesRef.set(queries);
+            streams.start();
+            LOG.info("beast pipeline '{}' started: inputs {}, metrics to {}, dead letters to {}, HTTP {}",
+                    config.applicationId(), config.topics().inputs(), config.topics().metrics(),
+                    config.topics().dlq(), http == null ? "off" : config.httpHost() + ":" + http.port());
+            return new BeastPipeline(config, metrics, streams, queries, http);
+        } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            throw e;
+        }
     }
 
     /**

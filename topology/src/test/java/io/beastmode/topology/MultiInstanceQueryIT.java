@@ -15,7 +15,6 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -39,7 +38,6 @@ class MultiInstanceQueryIT {
         String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         PipelineTopics topics = PipelineTopics.prefixed(prefix);
         ItSupport.createTopics(bootstrap, topics);
-        int[] ports = {freePort(), freePort()};
         PipelineConfig.Builder common = PipelineConfig.builder()
                 .bootstrapServers(bootstrap)
                 .schemaRegistryUrl(BeastTestStack.registryUrl())
@@ -50,10 +48,11 @@ class MultiInstanceQueryIT {
                 // The backlog is replayed while tasks move between the instances: allow for that disorder.
                 .grace(Duration.ofMinutes(5))
                 .extraStreamsProp(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0");
-        PipelineConfig a = common.stateDir(Files.createTempDirectory("beast-a")).httpPort(ports[0])
-                .applicationServer("127.0.0.1:" + ports[0]).build();
-        PipelineConfig b = common.stateDir(Files.createTempDirectory("beast-b")).httpPort(ports[1])
-                .applicationServer("127.0.0.1:" + ports[1]).build();
+        // Port 0 everywhere: each instance binds a free port and advertises it as its application.server.
+        PipelineConfig a = common.stateDir(Files.createTempDirectory("beast-a")).httpPort(0)
+                .applicationServer("127.0.0.1:0").build();
+        PipelineConfig b = common.stateDir(Files.createTempDirectory("beast-b")).httpPort(0)
+                .applicationServer("127.0.0.1:0").build();
         PipelineSerdes serdes = PipelineSerdes.of(a);
         long base = (System.currentTimeMillis() - 3_600_000L) / MIN * MIN;
         List<String> models = modelsOnEveryPartition(6, 3);
@@ -62,6 +61,8 @@ class MultiInstanceQueryIT {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
                      new ByteArraySerializer())) {
+            int[] ports = {first.httpPort(), second.httpPort()};
+            assertThat(first.config().applicationServer()).isEqualTo("127.0.0.1:" + ports[0]);
             for (int i = 0; i < 120; i++) {
                 var e = TestEvents.request(base + i * 1000L, "code", models.get(i % models.size()), 100 + i).build();
                 ItSupport.send(producer, topics.requests(), e.getRequestId(), e, serdes.requestEvent().serializer());
@@ -147,11 +148,5 @@ class MultiInstanceQueryIT {
     /** Events go round-robin over the models. */
     private static long expected(String model, List<String> models) {
         return 120 / models.size() + (models.indexOf(model) < 120 % models.size() ? 1 : 0);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
