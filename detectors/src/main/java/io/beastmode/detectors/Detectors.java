@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 public final class Detectors {
 
   /** Bumped when the byte layout changes, so stale snapshots fail loudly instead of scoring garbage. */
-  private static final int FORMAT_VERSION = 1;
+  private static final int FORMAT_VERSION = 2;
 
   private Detectors() {}
 

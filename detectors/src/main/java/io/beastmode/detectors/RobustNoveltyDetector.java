@@ -14,7 +14,9 @@ import java.io.IOException;
  *       revisiting a known extreme (a routine peak) is less surprising than a new one.
  *   <li>Novelty: each deviation is divided by a high quantile of this series' own past deviations of the same kind
  *       and mapped through r^4/(1+r^4), so 0.5 means "as unusual as the rarest 0.5% so far". This makes one threshold
- *       meaningful across quiet and noisy series; the score is the larger of the point and shift scores.
+ *       meaningful across quiet and noisy series; the score is the larger of the point and shift scores. Past
+ *       deviations are kept as a forgetting histogram ({@link DeviationHistogram}), a few kilobytes per kind instead
+ *       of one double per remembered deviation.
  *   <li>Suppression: after an alert, scores stay below the alert threshold for a while, because one incident should
  *       raise one alert, not one per observation.
  * </ol>
@@ -33,17 +35,18 @@ public final class RobustNoveltyDetector extends ConfiguredDetector {
 
   private final SortedWindow history;
   private final DoubleRing recentValues;
-  private final SortedWindow pointDeviations;
-  private final SortedWindow shiftDeviations;
+  private final DeviationHistogram pointDeviations;
+  private final DeviationHistogram shiftDeviations;
   private int suppressionLeft;
 
   RobustNoveltyDetector(DetectorConfig config) {
     this(config, new SortedWindow(config.historySize()), new DoubleRing(config.shortWindow()),
-        new SortedWindow(config.deviationHistorySize()), new SortedWindow(config.deviationHistorySize()), 0);
+        new DeviationHistogram(config.deviationHistorySize()),
+        new DeviationHistogram(config.deviationHistorySize()), 0);
   }
 
   private RobustNoveltyDetector(DetectorConfig config, SortedWindow history, DoubleRing recentValues,
-      SortedWindow pointDeviations, SortedWindow shiftDeviations, int suppressionLeft) {
+      DeviationHistogram pointDeviations, DeviationHistogram shiftDeviations, int suppressionLeft) {
     super(NAME, config);
     this.history = history;
     this.recentValues = recentValues;
@@ -84,8 +87,8 @@ public final class RobustNoveltyDetector extends ConfiguredDetector {
   }
 
   /** The deviation relative to a high quantile of its own history, squashed smoothly into [0, 1). */
-  private double noveltyScore(SortedWindow past, double deviation) {
-    if (past.size() < MIN_DEVIATIONS) {
+  private double noveltyScore(DeviationHistogram past, double deviation) {
+    if (past.count() < MIN_DEVIATIONS) {
       return 0.0;
     }
     double rare = Math.max(past.percentile(config().noveltyQuantile()), MIN_RARE_DEVIATION);
@@ -104,7 +107,7 @@ public final class RobustNoveltyDetector extends ConfiguredDetector {
   }
 
   static RobustNoveltyDetector readState(DetectorConfig config, DataInput in) throws IOException {
-    return new RobustNoveltyDetector(config, SortedWindow.read(in), DoubleRing.read(in), SortedWindow.read(in),
-        SortedWindow.read(in), in.readInt());
+    return new RobustNoveltyDetector(config, SortedWindow.read(in), DoubleRing.read(in), DeviationHistogram.read(in),
+        DeviationHistogram.read(in), in.readInt());
   }
 }
