@@ -17,12 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class NabRunnerTest {
 
   @Test
-  void defaultDetectorScoresAtLeast55OnTheStandardProfileAndWritesNabResults(@TempDir Path out) throws IOException {
+  void defaultDetectorScoresAtLeast56OnTheStandardProfileAndWritesNabResults(@TempDir Path out) throws IOException {
     Path nab = NabTestData.nabRoot();
     NabReport report = new NabRunner().run(nab.resolve("data"), NabTestData.windowsFile(nab),
         OptionalDouble.of(DetectorConfig.DEFAULT_ALERT_THRESHOLD), Optional.of(out));
 
-    assertThat(report.profile("standard").normalisedScore()).isGreaterThanOrEqualTo(55.0);
+    // 57.1 at the default threshold; the floor leaves about one detection of margin.
+    assertThat(report.profile("standard").normalisedScore()).isGreaterThanOrEqualTo(56.0);
     assertThat(report.profile("standard").threshold()).isEqualTo(DetectorConfig.DEFAULT_ALERT_THRESHOLD);
     assertThat(report.profiles()).hasSize(3);
     assertThat(report.profile("standard").categoryScores()).containsKeys("realAWSCloudwatch", "realKnownCause");
