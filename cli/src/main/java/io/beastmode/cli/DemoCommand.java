@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * next to the pipeline in {@link #call()}, their topics added to {@link #COUNTED} and their counts to the summary.
  */
 @Command(name = "demo", description = "The main job in one command: broker, registry, topics, the metrics pipeline "
-        + "and the trace replay, with a progress line and a summary (events in per kind, metric windows emitted, "
+        + "and the trace replay (at --speed 60 unless told otherwise), with a progress line and a summary (events in per kind, metric windows emitted, "
         + "dead letters). Embedded by default; --bootstrap-servers/--schema-registry use an existing cluster instead.")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -88,6 +88,13 @@ public final class DemoCommand implements Callable<Integer> {
         if ((bootstrapServers == null) != (schemaRegistry == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--bootstrap-servers and --schema-registry go together (or neither, for the embedded stack)");
+        }
+        if (duration != null) {
+            try {
+                PipelineConfig.parseDuration(duration);
+            } catch (RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--duration: " + e.getMessage());
+            }
         }
         long t0 = System.nanoTime();
         Path work = Files.createTempDirectory("beast-demo-");
@@ -169,11 +176,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }, "beast-demo-replay");
         t.start();
-        if (duration == null) {
-            return run.get();
-        }
         try {
-            return run.get(PipelineConfig.parseDuration(duration).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return duration == null ? run.get() : run.get(PipelineConfig.parseDuration(duration).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // The simulator's own message (e.g. no traces found) is the one to show.
+            throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (java.util.concurrent.TimeoutException e) {
             // The simulator's pacing sleeps are interruptible: this ends the replay where it is.
             t.interrupt();
