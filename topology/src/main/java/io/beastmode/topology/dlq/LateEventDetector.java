@@ -1,6 +1,7 @@
 package io.beastmode.topology.dlq;
 
 import io.beastmode.topology.PipelineMetrics;
+import java.nio.charset.StandardCharsets;
 import io.beastmode.topology.model.Observation;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  */
 public final class LateEventDetector implements FixedKeyProcessor<String, Observation, Observation> {
 
+    static final String STREAM_TIME_HEADER = "beast.stream.time";
     private final long windowSizeMs;
     private final long graceMs;
     private final PipelineMetrics metrics;
@@ -41,6 +43,11 @@ public final class LateEventDetector implements FixedKeyProcessor<String, Observ
         boolean late = windowEnd <= streamTime - graceMs;
         if (late) {
             metrics.lateRecord();
+        }
+        // The stream time rides along in a header so the dead letter can say how late the event was.
+        if (late) {
+            record.headers().remove(STREAM_TIME_HEADER);
+            record.headers().add(STREAM_TIME_HEADER, Long.toString(streamTime).getBytes(StandardCharsets.UTF_8));
         }
         context.forward(record.withValue(record.value().withLate(late)));
     }
