@@ -1,0 +1,51 @@
+package io.beastmode.topology.insight;
+
+import io.beastmode.analytics.v1.Dimension;
+import io.beastmode.detectors.DetectorConfig;
+import io.beastmode.proposals.ProposalConfig;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the insight topology adds to the pipeline config.
+ *
+ * @param detector           detector of every metric series; its {@code alertThreshold} decides what is anomalous
+ * @param proposals          proposal engine and outcome tracker thresholds
+ * @param detectedDimensions series watched for anomalies. REQUEST_TYPE is left out (it mixes models, so a sick model
+ *                           shows on its MODEL and REQUEST_TYPE_MODEL series first), which bounds the detector state
+ */
+public record InsightConfig(DetectorConfig detector, ProposalConfig proposals, Set<Dimension> detectedDimensions) {
+
+    public static final Set<Dimension> DEFAULT_DIMENSIONS = EnumSet.of(Dimension.MODEL,
+            Dimension.REQUEST_TYPE_MODEL, Dimension.TENANT, Dimension.CACHE_TIER_NAMESPACE, Dimension.ALL);
+
+    public InsightConfig {
+        Objects.requireNonNull(detector, "detector");
+        Objects.requireNonNull(proposals, "proposals");
+        detectedDimensions = Set.copyOf(detectedDimensions);
+    }
+
+    /** The NAB-calibrated default detector and the engine's defaults. */
+    public static InsightConfig defaults() {
+        return new InsightConfig(DetectorConfig.defaults(), ProposalConfig.defaults(), DEFAULT_DIMENSIONS);
+    }
+
+    /**
+     * The default detector scores nothing before 70 observations (20 of history, 50 of past deviations), i.e. 70
+     * minutes of one-minute windows. Short replays use the robust z-score instead: 10 windows of warm-up, and its
+     * own threshold of 0.9 (about 6 robust standard deviations), since it has no novelty stage to learn the noise.
+     */
+    public static InsightConfig fastWarmup() {
+        return new InsightConfig(DetectorConfig.robustZ(), ProposalConfig.defaults(), DEFAULT_DIMENSIONS);
+    }
+
+    public InsightConfig withDetector(DetectorConfig d) {
+        return new InsightConfig(d, proposals, detectedDimensions);
+    }
+
+    public InsightConfig withProposals(ProposalConfig p) {
+        return new InsightConfig(detector, p, detectedDimensions);
+    }
+}

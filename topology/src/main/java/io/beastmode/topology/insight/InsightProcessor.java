@@ -1,0 +1,164 @@
+package io.beastmode.topology.insight;
+
+import io.beastmode.analytics.v1.Dimension;
+import io.beastmode.analytics.v1.WindowMetrics;
+import io.beastmode.detectors.DetectionResult;
+import io.beastmode.detectors.Detectors;
+import io.beastmode.detectors.StreamingDetector;
+import io.beastmode.processors.metrics.MetricsSnapshot;
+import io.beastmode.proposals.AnomalySignal;
+import io.beastmode.proposals.OutcomeTracker;
+import io.beastmode.proposals.Proposal;
+import io.beastmode.proposals.ProposalEngine;
+import io.beastmode.proposals.ProposalOutcome;
+import io.beastmode.proposals.RoutingAck;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The whole insight step for the single key every input is re-keyed to: per-series anomaly detection, the proposal
+ * engine and the outcome tracker. One instance sees every series, which the engine needs (a REROUTE compares models
+ * of a request type, a FALLBACK picks the next best model among all).
+ *
+ * <p>State, all as bytes in persistent key-value stores, written after every input so the changelog always matches
+ * the committed offsets: {@link #DETECTORS} holds one detector per series key {@code DIM|key|metric}, prefixed by one
+ * byte that says whether the series is flagged anomalous (so a recovery can be signalled when it is healthy again);
+ * {@link #ENGINE} holds the engine under {@code engine} and the tracker under {@code tracker}. Both are decoded once
+ * per task and kept in memory (this processor is the only writer).
+ *
+ * <p>Outputs are the Avro records: {@code Anomaly} keyed {@code DIM|key|metric}, {@code OptimizationProposal} keyed
+ * by its target {@code TYPE:key}, {@code ProposalOutcome} keyed by proposal id.
+ */
+final class InsightProcessor implements Processor<String, InsightInput, String, SpecificRecord> {
+
+    static final String DETECTORS = "insight-detectors";
+    static final String ENGINE = "insight-engine";
+    static final String ENGINE_KEY = "engine";
+    static final String TRACKER_KEY = "tracker";
+    private static final byte HEALTHY = 0;
+    private static final byte FLAGGED = 1;
+
+    private final InsightConfig config;
+    private final LongSupplier clock;
+    private final double threshold;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, byte[]> detectors;
+    private KeyValueStore<String, byte[]> engineStore;
+    private ProposalEngine engine;
+    private OutcomeTracker tracker;
+
+    InsightProcessor(InsightConfig config, LongSupplier clock) {
+        this.config = config;
+        this.clock = clock;
+        this.threshold = config.detector().alertThreshold();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.detectors = context.getStateStore(DETECTORS);
+        this.engineStore = context.getStateStore(ENGINE);
+    }
+
+    /** Decoded on first use rather than in init, so whatever the store holds when processing starts is used. */
+    private void load() {
+        if (engine != null) {
+            return;
+        }
+        byte[] e = engineStore.get(ENGINE_KEY);
+        byte[] t = engineStore.get(TRACKER_KEY);
+        engine = e == null ? new ProposalEngine(config.proposals()) : ProposalEngine.fromBytes(config.proposals(), e);
+        tracker = t == null ? new OutcomeTracker(config.proposals()) : OutcomeTracker.fromBytes(config.proposals(), t);
+    }
+
+    @Override
+    public void process(Record<String, InsightInput> record) {
+        load();
+        InsightInput in = record.value();
+        if (in == null) {
+            return;
+        }
+        long ts = record.timestamp();
+        List<Proposal> proposals = new ArrayList<>();
+        List<ProposalOutcome> outcomes = new ArrayList<>();
+        if (in.window() != null) {
+            onWindow(in.window(), ts, proposals, outcomes);
+        } else {
+            RoutingAck ack = InsightMapper.ack(in.ack());
+            proposals.addAll(engine.onAck(ack));
+            proposals.forEach(tracker::onProposal);
+            outcomes.addAll(tracker.onAck(ack));
+        }
+        for (Proposal p : proposals) {
+            context.forward(new Record<>(p.target().toString(), InsightMapper.proposal(p), ts));
+        }
+        for (ProposalOutcome o : outcomes) {
+            context.forward(new Record<>(o.proposalId(), InsightMapper.outcome(o), ts));
+            if (o.rollback() != null) { // the tracker already follows it; the router needs to see it
+                context.forward(new Record<>(o.rollback().target().toString(),
+                        InsightMapper.proposal(o.rollback()), ts));
+            }
+        }
+        engineStore.put(ENGINE_KEY, engine.toBytes());
+        engineStore.put(TRACKER_KEY, tracker.toBytes());
+    }
+
+    private void onWindow(WindowMetrics w, long ts, List<Proposal> proposals, List<ProposalOutcome> outcomes) {
+        MetricsSnapshot snapshot = WindowMetricsReader.toSnapshot(w);
+        Dimension dimension = w.getDimension();
+        String key = w.getDimensionKey();
+        io.beastmode.proposals.Dimension dim = InsightMapper.dimension(dimension);
+        // The window first: the engine's confirmation tests then see the anomalous window itself.
+        proposals.addAll(engine.onWindow(dim, key, snapshot));
+        outcomes.addAll(tracker.onWindow(dim, key, snapshot));
+        if (config.detectedDimensions().contains(dimension)) {
+            for (Map.Entry<String, Double> m : SeriesMetrics.of(snapshot).entrySet()) {
+                AnomalySignal signal = detect(dimension, key, m.getKey(), m.getValue(), snapshot, ts);
+                if (signal != null) {
+                    proposals.addAll(signal.anomalous() ? engine.onAnomaly(signal) : engine.onRecovery(signal));
+                }
+            }
+        }
+        proposals.forEach(tracker::onProposal);
+    }
+
+    /** Scores one value of one series; forwards an Anomaly when it is one. Returns the engine's signal, if any. */
+    private AnomalySignal detect(Dimension dimension, String key, String metric, double value,
+                                 MetricsSnapshot s, long ts) {
+        String seriesKey = InsightMapper.anomalyKey(dimension, key, metric);
+        byte[] stored = detectors.get(seriesKey);
+        boolean flagged = stored != null && stored[0] == FLAGGED;
+        StreamingDetector detector = stored == null ? Detectors.create(config.detector())
+                : Detectors.fromBytes(java.util.Arrays.copyOfRange(stored, 1, stored.length));
+        DetectionResult r = detector.update(s.windowEndMs(), value);
+        io.beastmode.proposals.Dimension dim = InsightMapper.dimension(dimension);
+        AnomalySignal signal = null;
+        if (r.isAnomaly(threshold)) {
+            context.forward(new Record<>(seriesKey, InsightMapper.anomaly(dimension, key, metric, s.windowStartMs(),
+                    s.windowEndMs(), r, threshold, clock.getAsLong()), ts));
+            signal = AnomalySignal.anomaly(dim, key, metric, s.windowStartMs(), s.windowEndMs(), r.observed(),
+                    r.expected(), r.score());
+            flagged = true;
+        } else if (flagged && r.score() < threshold / 2) {
+            // Below half the threshold: a detector that suppresses repeat alerts caps scores just under the
+            // threshold while the incident lasts, so only a clearly low score means healthy again.
+            signal = AnomalySignal.recovery(dim, key, metric, s.windowStartMs(), s.windowEndMs(), r.observed(),
+                    r.expected());
+            flagged = false;
+        }
+        byte[] state = detector.toBytes();
+        byte[] out = new byte[state.length + 1];
+        out[0] = flagged ? FLAGGED : HEALTHY;
+        System.arraycopy(state, 0, out, 1, state.length);
+        detectors.put(seriesKey, out);
+        return signal;
+    }
+}
