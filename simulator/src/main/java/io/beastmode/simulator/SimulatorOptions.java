@@ -33,6 +33,12 @@ public final class SimulatorOptions {
     private List<Incident.Spec> incidents = new ArrayList<>(Incident.defaults());
     private Map<String, Double> cheapShare = new HashMap<>(Router.StaticShare.defaultShares());
     private final Map<String, Object> producerProperties = new LinkedHashMap<>();
+    private String router = ROUTER_STATIC;
+
+    /** The static share router (default). */
+    public static final String ROUTER_STATIC = "static";
+    /** The static router plus the proposals applied from the proposals topic, acknowledged on the acks topic. */
+    public static final String ROUTER_PROPOSALS = "proposals";
 
     /** {@code beast.shared.data} when set (tests), else {@code ../shared/data} relative to the working directory. */
     public static Path defaultDataDir() {
@@ -189,6 +195,19 @@ public final class SimulatorOptions {
         return this;
     }
 
+    /** {@link #ROUTER_STATIC} or {@link #ROUTER_PROPOSALS}. */
+    public String router() {
+        return router;
+    }
+
+    public SimulatorOptions router(String v) {
+        if (!ROUTER_STATIC.equals(v) && !ROUTER_PROPOSALS.equals(v)) {
+            throw new IllegalArgumentException("--router must be " + ROUTER_STATIC + " or " + ROUTER_PROPOSALS + ": " + v);
+        }
+        this.router = v;
+        return this;
+    }
+
     public Map<String, Object> producerProperties() {
         return Map.copyOf(producerProperties);
     }
@@ -217,6 +236,7 @@ public final class SimulatorOptions {
                 "  --incidents SPEC|none          kind:target@offset/duration[*magnitude],... (default "
                         + String.join(",", Incident.defaults().stream().map(Incident.Spec::toString).toList()) + ")",
                 "  --cheap-share TYPE=X,...       share of each request type routed to the cheap model",
+                "  --router static|proposals      proposals: also apply proposals from beast.proposals.v1 and ack them (default static)",
                 "  --partitions N                 partitions of topics created when missing (default 3)",
                 "  --no-create-topics             do not create missing topics",
                 "  --topic-prefix P               prefix every topic name",
@@ -266,6 +286,7 @@ public final class SimulatorOptions {
                 case "--start" -> o.start(Instant.parse(value));
                 case "--incidents" -> o.incidents(Incident.Spec.parseList(value));
                 case "--partitions" -> o.partitions(Integer.parseInt(value));
+                case "--router" -> o.router(value);
                 case "--topic-prefix" -> o.topicPrefix(value);
                 case "--cheap-share" -> {
                     Map<String, Double> shares = new HashMap<>(o.cheapShare());

@@ -2,6 +2,7 @@ package io.beastmode.simulator;
 
 import io.beastmode.clients.TelemetryPublisher;
 import io.beastmode.clients.TopicAdmin;
+import io.beastmode.simulator.router.ProposalLoop;
 import io.beastmode.schemas.Topics;
 import io.beastmode.telemetry.v1.CacheEvent;
 import io.beastmode.telemetry.v1.CostEvent;
@@ -69,8 +70,16 @@ public final class SimulatorRunner {
     public SimulationSummary run() {
         TraceFiles files = TraceFiles.resolve(options.dataDir());
         err.println("simulator: reading traces from " + files.description());
-        GatewaySimulator simulator = new GatewaySimulator(TraceData.load(files), options);
-        return run(simulator, files.description());
+        if (!SimulatorOptions.ROUTER_PROPOSALS.equals(options.router())) {
+            GatewaySimulator simulator = new GatewaySimulator(TraceData.load(files), options);
+            return run(simulator, files.description());
+        }
+        try (ProposalLoop loop = ProposalLoop.open(options, err)) {
+            GatewaySimulator simulator = new GatewaySimulator(TraceData.load(files), options, loop.router());
+            SimulationSummary summary = run(simulator, files.description());
+            loop.router().actions().forEach(a -> err.println("  router: " + a));
+            return summary;
+        }
     }
 
     public SimulationSummary run(GatewaySimulator simulator, String dataSource) {
