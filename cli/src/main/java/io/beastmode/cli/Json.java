@@ -11,6 +11,15 @@ final class Json {
     private Json() {
     }
 
+    /** One JSON object a line, for streaming output ({@code print --json}, {@code --follow}). */
+    static String line(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+
     static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
