@@ -102,7 +102,21 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public int register(String subject, Schema schema) {
         Objects.requireNonNull(schema, "schema");
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
-            JsonNode reply = call("register", subject, null, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+            JsonNode reply;
+            try {
+                reply = call("register", subject, null, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+            } catch (SchemaRegistryException conflict) {
+                // Two writers registering the same new subject at once: Apicurio answers the loser with 409 although
+                // the schema is now there. A lookup tells a lost race (same schema registered) from a real conflict.
+                if (!conflict.isIncompatible()) {
+                    throw conflict;
+                }
+                try {
+                    reply = call("lookup", subject, null, "POST", "/subjects/" + encode(subject), schemaBody(schema));
+                } catch (SchemaRegistryException notThere) {
+                    throw conflict;
+                }
+            }
             int id = requiredInt(reply, "id", "register", subject);
             schemasById.put(id, schema);
             return id;
