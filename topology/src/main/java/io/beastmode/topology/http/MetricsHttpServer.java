@@ -42,6 +42,7 @@ import java.util.function.Supplier;
  *       {@code ALL} (key {@code *}), {@code MODEL}, {@code REQUEST_TYPE_MODEL} (key {@code code|gpt-4}, URL-encoded);
  *       {@code from}/{@code to} bound the window start and default to the last hour. A key owned by another instance
  *       is fetched from it (once: a forwarded request is never forwarded again).</li>
+ *   <li>{@code GET /metrics}: Prometheus text format ({@link PrometheusHandler}).</li>
  * </ul>
  */
 public final class MetricsHttpServer implements AutoCloseable {
@@ -58,6 +59,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     private final Supplier<MetricsQueryService> queries;
     private final PipelineMetrics metrics;
     private final LongSupplier clock;
+    private final PrometheusHandler prometheus;
 
     public MetricsHttpServer(String host, int port, Supplier<KafkaStreams> streams,
                              Supplier<MetricsQueryService> queries, PipelineMetrics metrics, LongSupplier clock)
@@ -77,7 +79,13 @@ public final class MetricsHttpServer implements AutoCloseable {
         server.createContext("/api/dlq", ex -> handle(ex, this::dlq));
         server.createContext("/api/pipeline", ex -> handle(ex, e -> new Response(200, metrics.toMap())));
         server.createContext("/api/metrics/", ex -> handle(ex, this::windows));
+        server.createContext("/metrics", prometheus = new PrometheusHandler(streams, metrics));
         server.start();
+    }
+
+    /** For parts of the pipeline that add Prometheus samples ({@link PrometheusHandler#register}). */
+    public PrometheusHandler prometheus() {
+        return prometheus;
     }
 
     public int port() {
