@@ -107,6 +107,17 @@ class QueryIT {
             assertThat(table.out()).contains("MODEL|gpt-4o").contains(Instant.ofEpochMilli(base).toString())
                     .contains("(2 rows)");
 
+            // The same server scrapes for Prometheus: the pipeline's counters and Streams' own metrics.
+            java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(scrape.body()).contains("\nbeast_events_in_total{kind=\"request\"} 120\n")
+                    .contains("# TYPE kafka_stream_thread_process_total counter")
+                    .contains("# TYPE kafka_consumer_fetch_manager_records_lag gauge")
+                    .contains("\nbeast_streams_up 1\n");
+
             InspectIT.Run badWindow = InspectIT.beast("query", "SELECT * FROM metrics_7m WHERE key = 'ALL|*'",
                     "--pipeline-url", url);
             assertThat(badWindow.rc()).isEqualTo(ExitCodes.USAGE);
