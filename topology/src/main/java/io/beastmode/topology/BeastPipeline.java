@@ -7,6 +7,8 @@ import io.beastmode.registry.SchemaRegistryClients;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.StreamsProps;
 import io.beastmode.topology.http.MetricsHttpServer;
+import io.beastmode.topology.insight.InsightApp;
+import io.beastmode.topology.insight.InsightConfig;
 import io.beastmode.topology.query.MetricsQueryService;
 import org.apache.avro.Schema;
 import org.apache.kafka.streams.KafkaStreams;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
@@ -36,18 +39,28 @@ public final class BeastPipeline implements AutoCloseable {
     private final KafkaStreams streams;
     private final MetricsQueryService queries;
     private final MetricsHttpServer http;
+    private final InsightApp insight; // null when off
 
     private BeastPipeline(PipelineConfig config, PipelineMetrics metrics, KafkaStreams streams,
-                          MetricsQueryService queries, MetricsHttpServer http) {
+                          MetricsQueryService queries, MetricsHttpServer http, InsightApp insight) {
         this.config = config;
         this.metrics = metrics;
         this.streams = streams;
         this.queries = queries;
         this.http = http;
+        this.insight = insight;
     }
 
     /** Builds and starts everything; the input topics should exist (topic creation is the deployer's job). */
     public static BeastPipeline start(PipelineConfig requested) {
+        return start(requested, InsightConfig.defaults());
+    }
+
+    /**
+     * As {@link #start(PipelineConfig)}, plus the insight application (anomalies, proposals, outcomes) with this
+     * config when its input topics (metrics, routing acks) exist; {@code insight} null leaves it off.
+     */
+    public static BeastPipeline start(PipelineConfig requested, InsightConfig insight) {
         registerOutputSchemas(requested);
         PipelineMetrics metrics = new PipelineMetrics();
         // The HTTP API binds first, so an application.server of "host:0" can name the port actually bound.
@@ -86,13 +99,26 @@ public final class BeastPipeline implements AutoCloseable {
             LOG.info("beast pipeline '{}' started: inputs {}, metrics to {}, dead letters to {}, HTTP {}",
                     config.applicationId(), config.topics().inputs(), config.topics().metrics(),
                     config.topics().dlq(), http == null ? "off" : config.httpHost() + ":" + http.port());
-            return new BeastPipeline(config, metrics, streams, queries, http);
+            return new BeastPipeline(config, metrics, streams, queries, http, startInsight(config, insight));
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
             }
             throw e;
         }
+    }
+
+    private static InsightApp startInsight(PipelineConfig config, InsightConfig insight) {
+        if (insight == null) {
+            return null;
+        }
+        List<String> missing = InsightApp.missingInputs(config);
+        if (!missing.isEmpty()) {
+            // A metrics-only deployment is valid; say loudly why there are no anomalies or proposals.
+            LOG.warn("insight not started: input topics {} do not exist", missing);
+            return null;
+        }
+        return InsightApp.start(config, insight);
     }
 
     /**
@@ -160,6 +186,11 @@ public final class BeastPipeline implements AutoCloseable {
         return streams;
     }
 
+    /** The insight application, or null when it is off. */
+    public InsightApp insight() {
+        return insight;
+    }
+
     public MetricsQueryService queries() {
         return queries;
     }
@@ -170,6 +201,9 @@ public final class BeastPipeline implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
+        if (insight != null) {
+            insight.close(timeout);
+        }
         if (http != null) {
             http.close();
         }
@@ -184,7 +218,7 @@ public final class BeastPipeline implements AutoCloseable {
     /** Runs until SIGTERM/SIGINT with the config of {@code BEAST_*} environment variables. */
     public static void main(String[] args) throws InterruptedException {
         PipelineConfig config = PipelineConfig.fromEnv();
-        BeastPipeline pipeline = start(config);
+        BeastPipeline pipeline = start(config, InsightConfig.fromEnv(System.getenv()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();

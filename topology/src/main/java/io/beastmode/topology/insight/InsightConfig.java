@@ -41,6 +41,18 @@ public record InsightConfig(DetectorConfig detector, ProposalConfig proposals, S
         return new InsightConfig(DetectorConfig.robustZ(), ProposalConfig.defaults(), DEFAULT_DIMENSIONS);
     }
 
+    /** Env variable choosing the detector: {@code robust-novelty} (default) or {@code robust-z} (short replays). */
+    public static final String DETECTOR_ENV = "BEAST_INSIGHT_DETECTOR";
+
+    public static InsightConfig fromEnv(java.util.Map<String, String> env) {
+        String d = env.getOrDefault(DETECTOR_ENV, "robust-novelty").trim();
+        return switch (d) {
+            case "", "robust-novelty" -> defaults();
+            case "robust-z" -> fastWarmup();
+            default -> throw new IllegalArgumentException(DETECTOR_ENV + " must be robust-novelty or robust-z: " + d);
+        };
+    }
+
     public InsightConfig withDetector(DetectorConfig d) {
         return new InsightConfig(d, proposals, detectedDimensions);
     }
