@@ -8,20 +8,15 @@ import io.beastmode.telemetry.v1.RequestEvent;
 import io.beastmode.topology.BeastPipeline;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.PipelineTopics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,18 +35,8 @@ class QueryIT {
         String bootstrap = BeastTestStack.bootstrapServers();
         String registry = BeastTestStack.registryUrl();
         String prefix = "q-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        PipelineTopics topics = PipelineTopics.prefixed(prefix);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<NewTopic> all = new ArrayList<>();
-            topics.inputs().forEach(t -> all.add(new NewTopic(t, 3, (short) 1)));
-            topics.outputs().forEach(t -> all.add(new NewTopic(t, 3, (short) 1)));
-            admin.createTopics(all).all().get();
-        }
-        PipelineConfig config = PipelineConfig.builder().bootstrapServers(bootstrap).schemaRegistryUrl(registry)
-                .applicationId(prefix + "pipeline").topics(topics).stateDir(Files.createTempDirectory("beast-q"))
-                .commitInterval(Duration.ofMillis(100)).processingGuarantee(StreamsConfig.AT_LEAST_ONCE)
-                // Three input partitions are read in no fixed order: allow for that disorder, as the topology ITs do.
-                .grace(Duration.ofMinutes(5)).httpPort(0).build();
+        PipelineConfig config = TestPipelines.config(prefix);
+        PipelineTopics topics = config.topics();
         long base = (System.currentTimeMillis() - 3_600_000L) / MIN * MIN;
         BeastAvroSerializer<RequestEvent> serializer = new BeastAvroSerializer<>();
         serializer.configure(Map.of(BeastSerdeConfig.SCHEMA_REGISTRY_URL, registry), false);

@@ -43,6 +43,7 @@ import java.util.function.Supplier;
  *       {@code from}/{@code to} bound the window start and default to the last hour. A key owned by another instance
  *       is fetched from it (once: a forwarded request is never forwarded again).</li>
  *   <li>{@code GET /metrics}: Prometheus text format ({@link PrometheusHandler}).</li>
+ *   <li>{@code GET /dashboard/}: the live dashboard and its data, {@code /api/dashboard} ({@link DashboardHandler}).</li>
  * </ul>
  */
 public final class MetricsHttpServer implements AutoCloseable {
@@ -80,6 +81,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         server.createContext("/api/pipeline", ex -> handle(ex, e -> new Response(200, metrics.toMap())));
         server.createContext("/api/metrics/", ex -> handle(ex, this::windows));
         server.createContext("/metrics", prometheus = new PrometheusHandler(streams, metrics));
+        server.createContext("/", new DashboardHandler(streams, queries, metrics)); // also every unmatched path
         server.start();
     }
 
