@@ -146,7 +146,7 @@ public final class DemoCommand implements Callable<Integer> {
             try {
                 sim = replay(cluster);
                 // After --duration the replay was cut short: how much it sent is unknown, so wait for quiet only.
-                drain(pipeline.metrics(), counter, sim == null ? -1 : sim.totalPublished());
+                drain(pipeline.metrics(), counter, sim == null ? -1 : sim.totalPublished(), cluster.bootstrap, applicationId);
             } finally {
                 progress.stop();
             }
@@ -208,20 +208,51 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Waits until the pipeline has read everything the simulator sent and the metrics topic has gone quiet. */
-    private void drain(PipelineMetrics metrics, TopicCounter counter, long sent) throws InterruptedException {
+    private void drain(PipelineMetrics metrics, TopicCounter counter, long sent, String bootstrap, String applicationId)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(drainTimeoutSeconds).toNanos();
         while (sent >= 0 && System.nanoTime() < deadline && totalIn(metrics) < sent) {
             Thread.sleep(200);
         }
+        // Reading the inputs is not the end: the windows sit behind the repartition topic, and under exactly-once
+        // their results become visible with the commit. Wait until the application's group has no lag on any
+        // partition it reads (inputs and repartition topic), then for the committed windows to stop changing.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (System.nanoTime() < deadline && groupLag(admin, applicationId) > 0) {
+                Thread.sleep(250);
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            status.println("demo: could not read the pipeline's consumer lag (" + e.getCause() + "); waiting for quiet only");
+        }
         long last = -1;
         int quiet = 0;
-        // Windows are emitted when they close and committed every commit interval: stop after 3 quiet seconds.
-        while (System.nanoTime() < deadline && quiet < 15) {
+        while (System.nanoTime() < deadline && quiet < 10) {
             long now = counter.count(Topics.METRICS) + counter.count(Topics.DLQ) + totalIn(metrics);
             quiet = now == last ? quiet + 1 : 0;
             last = now;
             Thread.sleep(200);
         }
+    }
+
+    /** Records the group has not yet committed past, summed over every partition it has offsets for. */
+    private static long groupLag(Admin admin, String groupId) throws InterruptedException, java.util.concurrent.ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get();
+        if (committed.isEmpty()) {
+            return Long.MAX_VALUE; // nothing committed yet: not caught up
+        }
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+        long lag = 0;
+        for (var e : committed.entrySet()) {
+            long end = ends.get(e.getKey()).offset();
+            long at = e.getValue() == null ? 0 : e.getValue().offset();
+            // One offset past the last record may be an exactly-once commit marker the group never reads past.
+            lag += end - at > 1 ? end - at : 0;
+        }
+        return lag;
     }
 
     static long totalIn(PipelineMetrics metrics) {
