@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code beast topics}: ksqlDB's SHOW TOPICS; {@code beast topics create}: the contract topics as code. */
 @Command(name = "topics",
         description = {"List topics like ksqlDB's SHOW TOPICS (Kafka Topic | Partitions | Partition Replicas)."},
-        subcommands = {TopicsCommand.Create.class})
+        subcommands = {TopicsCommand.Create.class, DescribeCommand.class})
 public final class TopicsCommand implements Callable<Integer> {
 
     @CommandLine.Mixin

@@ -1,7 +1,10 @@
 package io.beastmode.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.beastmode.analytics.v1.Anomaly;
+import io.beastmode.analytics.v1.Dimension;
 import io.beastmode.analytics.v1.ExpectedImpact;
+import io.beastmode.analytics.v1.Severity;
 import io.beastmode.analytics.v1.OptimizationProposal;
 import io.beastmode.analytics.v1.ProposalKind;
 import io.beastmode.analytics.v1.ProposalStatus;
@@ -190,7 +193,8 @@ class InspectIT {
         assertThat(lag).as("group " + group + " in " + d.path("consumerGroups")).isNotNull();
         assertThat(lag.path("lag").asLong()).isEqualTo(3);
 
-        Run table = beast("describe", topic, "--bootstrap-servers", bootstrap, "--schema-registry", registry);
+        // Also reachable as `topics describe`, next to `topics create`.
+        Run table = beast("topics", "describe", topic, "--bootstrap-servers", bootstrap, "--schema-registry", registry);
         assertThat(table.rc()).as(table.err()).isZero();
         assertThat(table.out()).contains("Messages: 5").contains("retention.ms").contains(topic + "-value")
                 .contains(group);
@@ -256,5 +260,79 @@ class InspectIT {
                 "--schema-registry", registry);
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.out()).contains("(0 anomalies)");
+    }
+
+    static Anomaly anomaly(String id, String model, long detectedAt, Severity severity) {
+        return Anomaly.newBuilder().setAnomalyId(id).setMetric("latency.p95").setDimension(Dimension.MODEL)
+                .setDimensionKey(model).setWindowStart(T).setWindowEnd(T + 60_000).setObserved(2400.0)
+                .setExpected(800.0).setScore(0.93).setSeverity(severity).setDetector("novelty")
+                .setDetectedAt(detectedAt).build();
+    }
+
+    @Test
+    void anomaliesAreListedByDetectionTimeAndAPoisonRecordIsSkipped() throws Exception {
+        String anomalies = "inspect-" + UUID.randomUUID().toString().substring(0, 8) + "." + Topics.ANOMALIES;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(anomalies, 2, (short) 1))).all().get();
+        }
+        BeastAvroSerializer<Anomaly> serializer = new BeastAvroSerializer<>();
+        serializer.configure(Map.of(BeastSerdeConfig.SCHEMA_REGISTRY_URL, registry), false);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(anomalies, 0, "MODEL|gpt-4o|latency.p95",
+                    serializer.serialize(anomalies, anomaly("a-2", "gpt-4o", T + 2000, Severity.CRITICAL)))).get();
+            producer.send(new ProducerRecord<>(anomalies, 1, "junk", new byte[]{0, 0, 0, 0})).get();
+            producer.send(new ProducerRecord<>(anomalies, 1, "MODEL|mixtral|latency.p95",
+                    serializer.serialize(anomalies, anomaly("a-1", "mixtral", T + 1000, Severity.WARNING)))).get();
+        }
+        Run r = beast("anomalies", "--topic", anomalies, "--json", "--bootstrap-servers", bootstrap,
+                "--schema-registry", registry);
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.lines()).hasSize(2);
+        assertThat(Json.MAPPER.readTree(r.lines().get(0)).path("anomalyId").asText()).isEqualTo("a-1");
+        assertThat(Json.MAPPER.readTree(r.lines().get(1)).path("severity").asText()).isEqualTo("CRITICAL");
+        assertThat(r.err()).contains("skipped " + anomalies + "-1@0: truncated");
+        Run table = beast("anomalies", "--topic", anomalies, "--bootstrap-servers", bootstrap,
+                "--schema-registry", registry);
+        assertThat(table.out()).contains("latency.p95").contains("mixtral").contains("CRITICAL")
+                .contains("(2 anomalies)");
+    }
+
+    @Test
+    void proposalsFollowPrintsChangesUntilInterrupted() throws Exception {
+        String proposals = "inspect-" + UUID.randomUUID().toString().substring(0, 8) + "." + Topics.PROPOSALS;
+        try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
+            Topics.TopicSpec spec = Topics.all(3).stream().filter(s -> s.name().equals(Topics.PROPOSALS))
+                    .findFirst().orElseThrow();
+            admin.ensureTopics(List.of(new Topics.TopicSpec(proposals, spec.valueType(), spec.keyDescription(), 3,
+                    spec.configs())));
+        }
+        StringWriter out = new StringWriter();
+        int[] rc = {-1};
+        Thread follower = new Thread(() -> rc[0] = BeastCli.execute(new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true), "proposals", "--follow", "--topic", proposals,
+                "--bootstrap-servers", bootstrap, "--schema-registry", registry));
+        follower.start();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!out.toString().contains("(0 proposals)") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(out.toString()).contains("(0 proposals)");
+        BeastAvroSerializer<OptimizationProposal> serializer = new BeastAvroSerializer<>();
+        serializer.configure(Map.of(BeastSerdeConfig.SCHEMA_REGISTRY_URL, registry), false);
+        try (KafkaProducer<String, OptimizationProposal> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), serializer)) {
+            producer.send(new ProducerRecord<>(proposals, "REQUEST_TYPE:summarize",
+                    proposal("p-9", "summarize", "mixtral"))).get();
+            producer.send(new ProducerRecord<>(proposals, "REQUEST_TYPE:summarize", null)).get();
+        }
+        while (!out.toString().contains("REMOVED REQUEST_TYPE:summarize") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        follower.interrupt();
+        follower.join(10_000);
+        assertThat(out.toString()).contains("NEW REQUEST_TYPE:summarize p-9 REROUTE OPEN reroute to mixtral")
+                .contains("REMOVED REQUEST_TYPE:summarize");
+        assertThat(rc[0]).as("Ctrl-C").isEqualTo(ExitCodes.INTERRUPTED);
     }
 }
