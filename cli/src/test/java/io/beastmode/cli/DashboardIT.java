@@ -110,6 +110,13 @@ class DashboardIT {
             } finally {
                 driver.quit();
             }
+            // The windows that closed (10 minutes of events, 5 minutes grace) are on the metrics topic, and print
+            // shows their real keys in ksqlDB's windowed form.
+            InspectIT.Run metrics = InspectIT.beast("print", topics.metrics(), "--from-beginning", "--limit", "1",
+                    "--idle-timeout", "30", "--bootstrap-servers", bootstrap, "--schema-registry", registry);
+            assertThat(metrics.rc()).as(metrics.err()).isZero();
+            assertThat(metrics.out()).matches("(?s)rowtime: \\S+ \\S+ Z, key: \\[[A-Z_]+\\|[^@]*@(\\d+)/(\\d+)], "
+                    + "value: \\{.*\"windowStart\": \\d+.*}, partition: \\d\n");
         }
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }
