@@ -32,6 +32,9 @@ final class TestPipelines {
                 .applicationId(prefix + "pipeline").topics(topics).stateDir(Files.createTempDirectory("beast-it"))
                 .commitInterval(Duration.ofMillis(100)).processingGuarantee(StreamsConfig.AT_LEAST_ONCE)
                 // Three input partitions are read in no fixed order: allow for that disorder, as the topology ITs do.
-                .grace(Duration.ofMinutes(5)).httpPort(0).build();
+                .grace(Duration.ofMinutes(5)).httpPort(0)
+                // Closed windows are emitted on the next record, not after a wall-clock second with no records left.
+                .extraStreamsProp(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0")
+                .build();
     }
 }
