@@ -245,7 +245,10 @@ public final class StackManager {
         int jar = base.indexOf("-jar");
         // Persist schemas in an H2 file next to the broker's data, so ids written into topics survive a restart.
         // (The registry's own properties read this variable; as a system property it outranks their in-memory default.)
-        base.add(jar, "-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:" + config.dir().resolve("registry").resolve("registry_db"));
+        // FILE_LOCK=FS: an OS lock dies with the process, so an `up` right after a `down` that had to KILL the registry
+        // does not find H2's lock file still claiming the database (one registry per stack dir is ensured by PID).
+        base.add(jar, "-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:" + config.dir().resolve("registry").resolve("registry_db")
+                + ";FILE_LOCK=FS");
         base.add(1, MARKER + config.dir());
         return base;
     }
