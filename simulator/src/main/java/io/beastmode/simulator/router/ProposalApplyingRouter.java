@@ -8,6 +8,7 @@ import io.beastmode.clients.ProposalListener;
 import io.beastmode.simulator.Router;
 import io.beastmode.telemetry.v1.SelectionReason;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
 
 /**
  * A simulated routing layer that applies optimization proposals on top of another router and acknowledges them.
@@ -82,10 +84,34 @@ public final class ProposalApplyingRouter implements Router {
     private final Map<String, Change> lifts = new LinkedHashMap<>(); // model -> lift in progress
     private final List<String> log = new ArrayList<>();
     private long now = Long.MIN_VALUE;
+    private LongSupplier pipelineTime;
+    private long maxLeadMs;
+    private long maxWaitMs;
+    private long gateTimeouts;
 
     public ProposalApplyingRouter(Router inner, AckSink acks) {
         this.inner = inner;
         this.acks = acks;
+    }
+
+    /**
+     * Makes the replay wait for the pipeline: a request is not routed while it lies more than {@code maxLeadMs} of
+     * event time ahead of {@code pipelineEventTime} (e.g. the end of the latest closed window on the metrics topic),
+     * so proposals can arrive at the event time they were made for however slow the pipeline is, as they would in
+     * a gateway running in real time. Waits at most {@code maxWait} per request, so a stopped pipeline cannot
+     * block the replay forever. Call before routing starts. Until the pipeline has closed a window the supplier
+     * should return the replay's start: the gated requests are what closes the first windows.
+     */
+    public ProposalApplyingRouter paceBy(LongSupplier pipelineEventTime, long maxLeadMs, Duration maxWait) {
+        this.pipelineTime = pipelineEventTime;
+        this.maxLeadMs = maxLeadMs;
+        this.maxWaitMs = maxWait.toMillis();
+        return this;
+    }
+
+    /** Requests routed without the pipeline having caught up within the maximum wait. */
+    public long gateTimeouts() {
+        return gateTimeouts;
     }
 
     /** Hands a proposal (as read from the proposals topic) to the router; applied on the next request. */
@@ -108,6 +134,7 @@ public final class ProposalApplyingRouter implements Router {
     @Override
     public Decision route(Request request) {
         now = Math.max(now, request.arrivalMs());
+        awaitPipeline(request.arrivalMs());
         for (OptimizationProposal p; (p = incoming.poll()) != null; ) {
             handle(p, request.candidates());
         }
@@ -125,6 +152,25 @@ public final class ProposalApplyingRouter implements Router {
             out = new Decision(f.to, SelectionReason.PROPOSAL, f.id(), VERSION);
         }
         return out;
+    }
+
+    private void awaitPipeline(long eventTime) {
+        if (pipelineTime == null) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + maxWaitMs;
+        while (pipelineTime.getAsLong() < eventTime - maxLeadMs) {
+            if (System.currentTimeMillis() >= deadline) {
+                gateTimeouts++;
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the pipeline", e);
+            }
+        }
     }
 
     private void handle(OptimizationProposal p, List<String> candidates) {

@@ -113,4 +113,21 @@ class ProposalApplyingRouterTest {
         assertThat(acks).contains(new Ack("p1", AckStatus.ROLLED_BACK, T0 + MIN, null),
                 new Ack("rb", AckStatus.APPLIED, T0 + MIN, 1.0), new Ack("c1", AckStatus.REJECTED, T0 + MIN, null));
     }
+
+    @Test
+    void pacingWaitsForThePipelineButNotForever() {
+        long[] pipeline = {T0};
+        router.paceBy(() -> pipeline[0], 3 * MIN, java.time.Duration.ofMillis(200));
+        long t = System.nanoTime();
+        router.route(new Router.Request("a", T0 + 3 * MIN, "t", "code", GPT4, List.of(GPT4, MIXTRAL), 0.5));
+        assertThat((System.nanoTime() - t) / 1e6).as("within the lead: no wait").isLessThan(100);
+        assertThat(router.gateTimeouts()).isZero();
+        t = System.nanoTime();
+        router.route(new Router.Request("b", T0 + 5 * MIN, "t", "code", GPT4, List.of(GPT4, MIXTRAL), 0.5));
+        assertThat((System.nanoTime() - t) / 1e6).as("ahead: waits up to the maximum").isGreaterThanOrEqualTo(190);
+        assertThat(router.gateTimeouts()).isEqualTo(1);
+        pipeline[0] = T0 + 2 * MIN;
+        router.route(new Router.Request("c", T0 + 5 * MIN, "t", "code", GPT4, List.of(GPT4, MIXTRAL), 0.5));
+        assertThat(router.gateTimeouts()).isEqualTo(1);
+    }
 }
