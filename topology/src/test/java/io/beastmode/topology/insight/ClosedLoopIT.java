@@ -93,7 +93,8 @@ class ClosedLoopIT {
         SimulatorOptions options = new SimulatorOptions().bootstrapServers(bootstrap).schemaRegistry(registry)
                 .topicPrefix(prefix).seed(7).speed(0).start(start).progress(false).partitions(3)
                 .createTopics(false).router(SimulatorOptions.ROUTER_PROPOSALS);
-        options.maxEvents(eventsWithin(options, 35 * MIN));
+        // ~35 simulated minutes by default; -Dloop.minutes=N for a longer look (e.g. at a later REROUTE).
+        options.maxEvents(eventsWithin(options, Long.getLong("loop.minutes", 35) * MIN));
         List<Incident> incidents = GatewaySimulator.create(options).incidents();
 
         ByteArrayOutputStream simLog = new ByteArrayOutputStream();
