@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
  * free loopback ports, the contract topics and subjects, the metrics pipeline, and the simulator replaying the real
  * traces at a speed-up; a progress line while it runs and a summary at the end.
  *
- * <p>Extension points for the later stages (anomalies, proposals and outcomes, the dashboard): they are started
- * next to the pipeline in {@link #call()}, their topics added to {@link #COUNTED} and their counts to the summary.
+ * <p>The pipeline runs the insight stage too (anomalies, proposals, outcomes): each one is printed as it is
+ * committed, and counted in the summary.
  */
 @Command(name = "demo", description = "The main job in one command: broker, registry, topics, the metrics pipeline "
         + "and the trace replay (at --speed 60 unless told otherwise), with a progress line and a summary (events in per kind, metric windows emitted, "
@@ -50,7 +50,10 @@ public final class DemoCommand implements Callable<Integer> {
     static final double DEFAULT_SPEED = 60;
 
     /** The output topics the demo counts (by consuming them, committed records only). */
-    static final List<String> COUNTED = List.of(Topics.METRICS, Topics.DLQ);
+    static final List<String> COUNTED = List.of(Topics.METRICS, Topics.DLQ, Topics.ANOMALIES, Topics.PROPOSALS,
+            Topics.OUTCOMES);
+    /** The insight topics whose records are printed as they happen. */
+    static final List<String> PRINTED = List.of(Topics.ANOMALIES, Topics.PROPOSALS, Topics.OUTCOMES);
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Use this Kafka cluster instead of the embedded broker.")
@@ -131,13 +134,14 @@ public final class DemoCommand implements Callable<Integer> {
             startAtEnd(cluster.bootstrap, applicationId);
         }
         try (BeastPipeline pipeline = BeastPipeline.start(config);
-             TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED)) {
+             InsightPrinter printer = new InsightPrinter(cluster.registryUrl, status);
+             TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED, printer)) {
             if (!pipeline.awaitRunning(Duration.ofSeconds(120))) {
                 throw new NotReadyException("the pipeline did not reach RUNNING within 120 s (state "
                         + pipeline.streams().state() + ")");
             }
             status.println("demo: pipeline running" + (pipeline.httpPort() > 0
-                    ? ", JSON API at http://" + config.httpHost() + ":" + pipeline.httpPort() : ""));
+                    ? ", dashboard at http://" + config.httpHost() + ":" + pipeline.httpPort() + "/dashboard/ (JSON API under /api)" : ""));
             // Later stages (anomaly detection, proposals, dashboard) start here, next to the pipeline.
 
             Progress progress = new Progress(pipeline.metrics(), counter, status);
@@ -270,6 +274,9 @@ public final class DemoCommand implements Callable<Integer> {
         s.put("metricWindowsEmitted", counter.count(Topics.METRICS));
         s.put("deadLetters", counter.count(Topics.DLQ));
         s.put("deadLettersByReason", metrics.deadLetters());
+        s.put("anomalies", counter.count(Topics.ANOMALIES));
+        s.put("proposals", counter.count(Topics.PROPOSALS));
+        s.put("outcomes", counter.count(Topics.OUTCOMES));
         s.put("lateRecords", metrics.lateRecords());
         s.put("seconds", Math.round(seconds * 10) / 10.0);
         return s;
@@ -293,6 +300,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         sb.append('\n');
         sb.append("late records dropped: ").append(s.get("lateRecords")).append('\n');
+        sb.append("anomalies: ").append(s.get("anomalies")).append(", proposals: ").append(s.get("proposals"))
+                .append(", outcomes: ").append(s.get("outcomes")).append('\n');
         if (!Boolean.TRUE.equals(s.get("pipelineCaughtUp")) && published != null) {
             sb.append("note: the pipeline had not consumed every published event within --drain-timeout\n");
         }

@@ -25,8 +25,16 @@ final class TopicCounter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Exception failure;
+    private final java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> onRecord;
 
     TopicCounter(String bootstrapServers, Collection<String> topics) {
+        this(bootstrapServers, topics, r -> { });
+    }
+
+    /** @param onRecord called on the counter's thread for every committed record, after it is counted */
+    TopicCounter(String bootstrapServers, Collection<String> topics,
+                 java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+        this.onRecord = onRecord;
         topics.forEach(t -> counts.put(t, new AtomicLong()));
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -52,6 +60,7 @@ final class TopicCounter implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     counts.get(r.topic()).incrementAndGet();
+                    onRecord.accept(r);
                 }
             }
         } catch (WakeupException e) {
