@@ -11,6 +11,8 @@ import io.beastmode.topology.insight.InsightApp;
 import io.beastmode.topology.insight.InsightConfig;
 import io.beastmode.topology.query.MetricsQueryService;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -22,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 
@@ -83,6 +86,7 @@ public final class BeastPipeline implements AutoCloseable {
             }
         }
         try {
+            config = withUpstreamPartitions(config);
             Topology topology = MetricsTopology.build(config, metrics, System::currentTimeMillis);
             KafkaStreams streams = new KafkaStreams(topology, StreamsProps.of(config));
             streams.setUncaughtExceptionHandler(e -> {
@@ -105,6 +109,29 @@ public final class BeastPipeline implements AutoCloseable {
                 http.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * The number of decode tasks whose watermarks close windows: the largest partition count of the input topics.
+     * Kept when the config sets it; when the topics cannot be described the windows still count every task that
+     * reports (see WindowCloseProcessor).
+     */
+    static PipelineConfig withUpstreamPartitions(PipelineConfig config) {
+        if (config.upstreamPartitions() > 0) {
+            return config;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            int max = admin.describeTopics(config.topics().inputs()).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .values().stream().mapToInt(d -> d.partitions().size()).max().orElse(1);
+            return config.toBuilder().upstreamPartitions(max).build();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("cannot describe the input topics {} ({}); windows wait only for the decode tasks that report",
+                    config.topics().inputs(), e.toString());
+            return config;
         }
     }
 

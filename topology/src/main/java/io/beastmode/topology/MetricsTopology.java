@@ -1,39 +1,33 @@
 package io.beastmode.topology;
 
-import io.beastmode.analytics.v1.DeadLetter;
 import io.beastmode.analytics.v1.WindowMetrics;
-import io.beastmode.processors.metrics.WindowAggregate;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.PipelineTopics;
 import io.beastmode.topology.decode.DecodeProcessor;
 import io.beastmode.topology.decode.EventMapper;
 import io.beastmode.topology.dlq.LateDeadLetterProcessor;
-import io.beastmode.topology.dlq.LateEventDetector;
 import io.beastmode.topology.model.Decoded;
 import io.beastmode.topology.model.DimensionKeys;
 import io.beastmode.topology.model.MetricsMapper;
 import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.serde.PipelineSerdes;
+import io.beastmode.topology.model.Shuffled;
+import io.beastmode.topology.window.MulticastPartitioner;
+import io.beastmode.topology.window.WatermarkEmitter;
+import io.beastmode.topology.window.WindowCloseProcessor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.Stores;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.WindowStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,17 +38,20 @@ import java.util.function.LongSupplier;
  * The metrics topology as a function of its config.
  *
  * <pre>
- *  4 input topics (bytes) --decode+validate--> valid ----fan-out to dimension keys----> repartition "by-dimension"
- *                                          \-> dead letters --> DLQ                             |
- *                                                               late-event detector (same task as the windows)
- *                                                               |-> late ALL copies --> DLQ (late-event)
- *                                                               |-> tumbling windows  "metrics-tumbling" -\
- *                                                               \-> hopping windows   "metrics-hopping"  --> WindowMetrics
+ *  4 input topics (bytes) --decode+validate--> valid --fan-out to dimension keys--> watermarks --> repartition "by-dimension"
+ *                                          \-> dead letters --> DLQ       (observations by key, each decode task's
+ *                                                                          watermark multicast to every partition)
+ *                                                                                    |
+ *                     windows (tumbling "metrics-tumbling", hopping "metrics-hopping" merged from tumbling ones)
+ *                                          |-> closed windows --> WindowMetrics
+ *                                          \-> late ALL copies --> DLQ (late-event)
  * </pre>
  *
- * Windows are on event time, accept out-of-order events within the grace, and emit once when they close
- * ({@link EmitStrategy#onWindowClose()}); with {@code interimResults} they also emit updates (final=false, throttled by
- * the record cache and commit interval) and a suppressed final result (final=true).
+ * Windows are on event time and close when the low watermark (the minimum over every decode task's stream time
+ * minus the grace, see {@link WatermarkEmitter} and {@link WindowCloseProcessor}) passes their end, so a backlog
+ * replayed at speed does not make events late because another task ran ahead. Each window is emitted once when it
+ * closes; with {@code interimResults} open tumbling windows also emit final=false snapshots each commit interval
+ * (hopping windows only emit their final result).
  */
 public final class MetricsTopology {
 
@@ -62,6 +59,8 @@ public final class MetricsTopology {
     public static final String STORE_TUMBLING = "metrics-tumbling";
     /** Window store of the hopping windows (default 5 minutes advancing by 1). */
     public static final String STORE_HOPPING = "metrics-hopping";
+    /** Key-value store of the upstream watermarks and the close point. */
+    public static final String STORE_WATERMARKS = "metrics-watermarks";
     /** Name of the repartition step; its topic is {@code <application.id>-by-dimension-repartition}. */
     public static final String REPARTITION = "by-dimension";
 
@@ -106,29 +105,57 @@ public final class MetricsTopology {
                 .mapValues(Decoded::deadLetter, Named.as("dead-letter-value"))
                 .to(topics.dlq(), Produced.with(serdes.bytes(), serdes.deadLetter()).withName("sink-dlq-decode"));
 
-        // 3. Fan out to dimension keys (provenance only on the ALL copy, see LateEventDetector) and co-partition.
-        KStream<String, Observation> byDimension = routed.get("route-valid")
-                .flatMap((key, d) -> fanOut(d), Named.as("fan-out"))
-                .repartition(Repartitioned.with(serdes.string(), serdes.observation()).withName(REPARTITION));
-
-        // 4. Mark copies whose tumbling window already closed; the ALL copy of such an event goes to the DLQ.
+        // 3. Fan out to dimension keys (provenance only on the ALL copy, the one that may become a late dead letter),
+        //    and co-partition; each decode task multicasts its watermark to every partition beside its observations.
         long tumblingMs = config.tumblingWindow().toMillis();
         long graceMs = config.grace().toMillis();
-        KStream<String, Observation> checked = byDimension.processValues(
-                () -> new LateEventDetector(tumblingMs, graceMs, metrics), Named.as("late-detector"));
-        checked.filter((key, o) -> o.late() && DimensionKeys.ALL.equals(key), Named.as("late-all-copies"))
+        Duration watermarkInterval = Duration.ofMillis(Math.max(50L, Math.min(500L,
+                config.watermarkIdle().toMillis() / 4)));
+        KStream<String, Shuffled> byDimension = routed.get("route-valid")
+                .flatMap((key, d) -> fanOut(d), Named.as("fan-out"))
+                .process(() -> new WatermarkEmitter(graceMs, tumblingMs, watermarkInterval,
+                        config.watermarkIdle().toMillis()), Named.as("watermarks"))
+                .repartition(Repartitioned.with(serdes.string(), serdes.shuffled()).withName(REPARTITION)
+                        .withStreamPartitioner(new MulticastPartitioner()));
+
+        // 4. Windows closed by the low watermark over all decode tasks; late ALL copies go to the DLQ.
+        checkWindowShapes(config);
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE_TUMBLING,
+                config.storeRetention(), config.tumblingWindow(), false), serdes.string(), serdes.aggregate()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE_HOPPING,
+                config.storeRetention(), config.hoppingWindow(), false), serdes.string(), serdes.aggregate()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_WATERMARKS),
+                Serdes.Integer(), Serdes.Long()));
+        WindowCloseProcessor.Settings settings = new WindowCloseProcessor.Settings(STORE_TUMBLING, STORE_HOPPING,
+                STORE_WATERMARKS, tumblingMs, config.hoppingWindow().toMillis(), config.hoppingAdvance().toMillis(),
+                config.upstreamPartitions(), config.watermarkIdle().toMillis(), config.qualityTolerance(),
+                config.interimResults(), config.commitInterval());
+        // The processor emits two kinds of values: window results and late observations (see its javadoc).
+        Map<String, KStream<String, Object>> emitted = byDimension
+                .process(() -> new WindowCloseProcessor(settings, metrics, clock), Named.as("windows"),
+                        STORE_TUMBLING, STORE_HOPPING, STORE_WATERMARKS)
+                .split(Named.as("emitted-"))
+                .branch((key, v) -> v instanceof WindowMetrics, Branched.as("metrics"))
+                .defaultBranch(Branched.as("late"));
+        emitted.get("emitted-metrics")
+                .mapValues(v -> (WindowMetrics) v, Named.as("window-metrics"))
+                .to(topics.metrics(), Produced.with(serdes.string(), serdes.windowMetrics())
+                        .withName("sink-metrics"));
+        emitted.get("emitted-late")
+                .mapValues(v -> (Observation) v, Named.as("late-all-copies"))
                 .process(() -> new LateDeadLetterProcessor(tumblingMs, graceMs, metrics, clock),
                         Named.as("late-dead-letter"))
                 .to(topics.dlq(), Produced.with(serdes.bytes(), serdes.deadLetter()).withName("sink-dlq-late"));
-
-        // 5. Windowed aggregation per dimension key, twice.
-        KGroupedStream<String, Observation> grouped = checked.groupByKey(
-                Grouped.with("by-dimension-grouped", serdes.string(), serdes.observation()));
-        aggregate(grouped, TimeWindows.ofSizeAndGrace(config.tumblingWindow(), config.grace()), STORE_TUMBLING,
-                config, serdes, metrics, clock);
-        aggregate(grouped, TimeWindows.ofSizeAndGrace(config.hoppingWindow(), config.grace())
-                        .advanceBy(config.hoppingAdvance()), STORE_HOPPING, config, serdes, metrics, clock);
         return builder.build();
+    }
+
+    /** Hopping windows are merged from tumbling ones, so both hopping size and advance must be whole multiples. */
+    private static void checkWindowShapes(PipelineConfig config) {
+        long size = config.tumblingWindow().toMillis();
+        if (config.hoppingWindow().toMillis() % size != 0 || config.hoppingAdvance().toMillis() % size != 0) {
+            throw new IllegalArgumentException("hopping window " + config.hoppingWindow() + " and advance "
+                    + config.hoppingAdvance() + " must be multiples of the tumbling window " + config.tumblingWindow());
+        }
     }
 
     private static List<KeyValue<String, Observation>> fanOut(Decoded d) {
@@ -138,50 +165,5 @@ public final class MetricsTopology {
             out.add(KeyValue.pair(key, DimensionKeys.ALL.equals(key) ? d.observation() : bare));
         }
         return out;
-    }
-
-    private static void aggregate(KGroupedStream<String, Observation> grouped, TimeWindows windows, String store,
-                                  PipelineConfig config, PipelineSerdes serdes, PipelineMetrics metrics,
-                                  LongSupplier clock) {
-        double tolerance = config.qualityTolerance();
-        KTable<Windowed<String>, WindowAggregate> table = grouped
-                .windowedBy(windows)
-                .emitStrategy(config.interimResults() ? EmitStrategy.onWindowUpdate() : EmitStrategy.onWindowClose())
-                .aggregate(() -> new WindowAggregate(tolerance), (key, o, agg) -> o.addTo(agg),
-                        Named.as("aggregate-" + store),
-                        Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(store)
-                                .withKeySerde(serdes.string())
-                                .withValueSerde(serdes.aggregate())
-                                .withRetention(config.storeRetention()));
-        Produced<String, WindowMetrics> produced = Produced.with(serdes.string(), serdes.windowMetrics());
-        if (!config.interimResults()) {
-            toMetrics(table.toStream(Named.as("closed-" + store)), true, store, metrics, clock)
-                    .to(config.topics().metrics(), produced.withName("sink-metrics-" + store));
-            return;
-        }
-        toMetrics(table.toStream(Named.as("updates-" + store)), false, store, metrics, clock)
-                .to(config.topics().metrics(), Produced.with(serdes.string(), serdes.windowMetrics())
-                        .withName("sink-interim-" + store));
-        toMetrics(table.suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                                .withName("suppress-" + store))
-                        .toStream(Named.as("closed-" + store)), true, store, metrics, clock)
-                .to(config.topics().metrics(), produced.withName("sink-metrics-" + store));
-    }
-
-    private static KStream<String, WindowMetrics> toMetrics(KStream<Windowed<String>, WindowAggregate> windows,
-                                                            boolean isFinal, String store, PipelineMetrics metrics,
-                                                            LongSupplier clock) {
-        String suffix = (isFinal ? "final-" : "interim-") + store;
-        return windows
-                .filter((w, agg) -> agg != null, Named.as("non-null-" + suffix))
-                .map((w, agg) -> {
-                    long start = w.window().start();
-                    long end = w.window().end();
-                    if (isFinal) {
-                        metrics.windowEmitted(store);
-                    }
-                    return KeyValue.pair(DimensionKeys.metricsKey(w.key(), end - start, start),
-                            MetricsMapper.toWindowMetrics(w.key(), start, end, agg, isFinal, clock.getAsLong()));
-                }, Named.as("to-window-metrics-" + suffix));
     }
 }

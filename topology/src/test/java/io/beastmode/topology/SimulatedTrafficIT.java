@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway simulator (real traces: Azure arrivals and tokens, Mooncake prefix reuse, RouteLLM quality, real prices)
- * publishes through the real registry; every request event the simulator published is either counted in a final ALL
- * 1-minute window or is a late-event dead letter, and no event fails validation (the validation accepts everything
- * the simulator, i.e. a well-behaved gateway, sends).
+ * publishes through the real registry, replayed as fast as it can into 3 partitions; every request event the simulator
+ * published is counted in a final ALL 1-minute window, none is late although the decode tasks of the 3 partitions
+ * progress unevenly (windows close on the low watermark over all of them), and no event fails validation (the
+ * validation accepts everything the simulator, i.e. a well-behaved gateway, sends).
  */
 class SimulatedTrafficIT {
 
@@ -60,11 +61,10 @@ class SimulatedTrafficIT {
         PipelineSerdes serdes = PipelineSerdes.of(config);
         // Two hours ago, so the whole replay is in the past (inside the accepted event-time range).
         Instant start = Instant.ofEpochMilli((System.currentTimeMillis() - 2 * 3_600_000L) / MIN * MIN);
-        // Paced at 20x real time. Tasks of different input partitions still drift apart by seconds of wall clock
-        // (minutes of event time at this speed), so some events may arrive after their window closed: they must be
-        // dead letters then, never lost (README, "Grace and backlogs").
+        // Unpaced (speed 0): the tasks of the 3 input partitions drift apart by minutes of event time, which made
+        // thousands of events "late" when each window task closed windows on its own stream time.
         SimulatorOptions options = new SimulatorOptions().bootstrapServers(bootstrap).schemaRegistry(registry)
-                .topicPrefix(prefix).maxEvents(20_000).seed(7).speed(20).start(start).progress(false)
+                .topicPrefix(prefix).maxEvents(20_000).seed(7).speed(0).start(start).progress(false)
                 .partitions(3).createTopics(false);
         try (BeastPipeline pipeline = BeastPipeline.start(config);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -85,7 +85,7 @@ class SimulatedTrafficIT {
             }
             producer.flush();
 
-            // Every request is either in a final ALL 1-minute window or a late-event dead letter: none vanishes.
+            // Every request is in a final ALL 1-minute window; a late-event dead letter would be a failure.
             long counted = 0;
             long windows = 0;
             long lateRequests = 0;
@@ -115,10 +115,10 @@ class SimulatedTrafficIT {
             System.out.printf("simulated: %d requests published; %d counted in %d final 1-minute windows, %d late "
                     + "(dead letters %s)%n", requestsSent, counted, windows, lateRequests,
                     pipeline.metrics().deadLetters());
-            assertThat(counted + lateRequests).isEqualTo(requestsSent);
-            // How much is late depends on machine load (0.3% to 18% seen), so only conservation is asserted.
-            assertThat(counted).isPositive();
-            assertThat(pipeline.metrics().deadLetters().keySet()).isSubsetOf("late-event");
+            assertThat(lateRequests).isZero();
+            assertThat(counted).isEqualTo(requestsSent);
+            assertThat(pipeline.metrics().lateRecords()).isZero();
+            assertThat(pipeline.metrics().deadLetters()).isEmpty();
         }
     }
 }

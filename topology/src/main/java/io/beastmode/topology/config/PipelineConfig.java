@@ -30,6 +30,10 @@ import java.util.Properties;
  *                           tokens only, so this is a configured blended price (0 reports no USD savings)
  * @param qualityTolerance   a routing decision is accurate when its quality is within this of the best candidate's
  * @param extraStreamsProps  any other Kafka Streams/client property; applied last, so it overrides ours
+ * @param upstreamPartitions number of decode tasks (max partition count of the input topics) whose watermarks close
+ *                           windows; 0 = unknown, {@code BeastPipeline} looks it up (the topology then assumes 1)
+ * @param watermarkIdle      an upstream task that sent no watermark for this long (wall clock) no longer holds
+ *                           windows open (it has no data, or stalled); its later events may then be late
  */
 public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, Map<String, String> serdeConfigs,
                              String applicationId, Path stateDir, int numStreamThreads, String processingGuarantee,
@@ -38,7 +42,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                              Duration storeRetention, String httpHost, int httpPort, String applicationServer,
                              long rocksDbBlockCacheBytes, long rocksDbWriteBufferBytes, PipelineTopics topics,
                              Duration commitInterval, double cacheUsdPerMillionTokensSaved, double qualityTolerance,
-                             Map<String, String> extraStreamsProps) {
+                             Map<String, String> extraStreamsProps, int upstreamPartitions,
+                             Duration watermarkIdle) {
 
     public static final String DEFAULT_APPLICATION_ID = "beast-pipeline";
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -60,6 +65,10 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         requirePositive(hoppingWindow, "hoppingWindow");
         requirePositive(hoppingAdvance, "hoppingAdvance");
         requirePositive(commitInterval, "commitInterval");
+        requirePositive(watermarkIdle, "watermarkIdle");
+        if (upstreamPartitions < 0) {
+            throw new IllegalArgumentException("upstreamPartitions must be >= 0: " + upstreamPartitions);
+        }
         if (hoppingAdvance.compareTo(hoppingWindow) > 0) {
             throw new IllegalArgumentException("hoppingAdvance " + hoppingAdvance + " exceeds hoppingWindow " + hoppingWindow);
         }
@@ -136,6 +145,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
     public static final String COMMIT_INTERVAL = "commit.interval";
     public static final String CACHE_USD_PER_MILLION_TOKENS = "cache.usd.per.million.tokens";
     public static final String QUALITY_TOLERANCE = "quality.tolerance";
+    public static final String WATERMARK_IDLE = "watermark.idle";
     public static final String TOPIC_PREFIX = "topic.";           // topic.requests, topic.cache, ... topic.dlq
     public static final String STREAMS_PREFIX = "streams.";       // streams.<any Kafka Streams property>
     public static final String SERDE_PREFIX = "serde.";           // serde.<any serde/registry config>
@@ -162,6 +172,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 case HOPPING_WINDOW -> b.hoppingWindow(parseDuration(value));
                 case HOPPING_ADVANCE -> b.hoppingAdvance(parseDuration(value));
                 case GRACE -> b.grace(parseDuration(value));
+                case WATERMARK_IDLE -> b.watermarkIdle(parseDuration(value));
                 case INTERIM_RESULTS -> b.interimResults(Boolean.parseBoolean(value));
                 case MAX_FUTURE_SKEW -> b.maxFutureSkew(parseDuration(value));
                 case MIN_EVENT_TIME -> b.minEventTime(value.chars().allMatch(Character::isDigit)
@@ -294,7 +305,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 ROCKSDB_WRITE_BUFFER_BYTES + "=" + d.rocksDbWriteBufferBytes,
                 COMMIT_INTERVAL + "=" + d.commitInterval,
                 CACHE_USD_PER_MILLION_TOKENS + "=" + d.cacheUsdPerMillionTokensSaved,
-                QUALITY_TOLERANCE + "=" + d.qualityTolerance);
+                QUALITY_TOLERANCE + "=" + d.qualityTolerance,
+                WATERMARK_IDLE + "=" + d.watermarkIdle);
     }
 
     /** Mutable builder; every field starts at its default. */
@@ -324,6 +336,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         private double cacheUsdPerMillionTokensSaved = 0.0;
         private double qualityTolerance = 0.05;
         private final Map<String, String> extraStreamsProps = new LinkedHashMap<>();
+        private int upstreamPartitions = 0;
+        private Duration watermarkIdle = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -354,6 +368,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
             cacheUsdPerMillionTokensSaved = c.cacheUsdPerMillionTokensSaved;
             qualityTolerance = c.qualityTolerance;
             extraStreamsProps.putAll(c.extraStreamsProps);
+            upstreamPartitions = c.upstreamPartitions;
+            watermarkIdle = c.watermarkIdle;
         }
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -383,6 +399,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         public Builder qualityTolerance(double v) { qualityTolerance = v; return this; }
         public Builder extraStreamsProp(String k, String v) { extraStreamsProps.put(k, v); return this; }
         public Builder extraStreamsProps(Map<String, String> m) { extraStreamsProps.putAll(m); return this; }
+        public Builder upstreamPartitions(int v) { upstreamPartitions = v; return this; }
+        public Builder watermarkIdle(Duration v) { watermarkIdle = v; return this; }
 
         /** One topic by its short name: requests, cache, selection, cost, metrics or dlq. */
         public Builder topic(String name, String topic) {
@@ -404,7 +422,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                     numStreamThreads, processingGuarantee, tumblingWindow, hoppingWindow, hoppingAdvance, grace,
                     interimResults, maxFutureSkew, minEventTime, storeRetention, httpHost, httpPort,
                     applicationServer, rocksDbBlockCacheBytes, rocksDbWriteBufferBytes, topics, commitInterval,
-                    cacheUsdPerMillionTokensSaved, qualityTolerance, extraStreamsProps);
+                    cacheUsdPerMillionTokensSaved, qualityTolerance, extraStreamsProps, upstreamPartitions,
+                    watermarkIdle);
         }
     }
 }

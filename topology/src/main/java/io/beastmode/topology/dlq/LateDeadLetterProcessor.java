@@ -17,6 +17,8 @@ import java.util.function.LongSupplier;
  */
 public final class LateDeadLetterProcessor implements Processor<String, Observation, byte[], DeadLetter> {
 
+    /** Header of the late copy: the close point (low watermark, floored to a window end) it arrived behind. */
+    public static final String STREAM_TIME_HEADER = "beast.stream.time";
     private final long windowSizeMs;
     private final long graceMs;
     private final PipelineMetrics metrics;
@@ -44,15 +46,15 @@ public final class LateDeadLetterProcessor implements Processor<String, Observat
         metrics.deadLetter(DlqReason.LATE_EVENT);
         long ts = record.timestamp();
         long windowEnd = ts - Math.floorMod(ts, windowSizeMs) + windowSizeMs;
-        var streamTime = record.headers().lastHeader(LateEventDetector.STREAM_TIME_HEADER);
+        var streamTime = record.headers().lastHeader(STREAM_TIME_HEADER);
         DeadLetter dl = DeadLetters.deadLetter(p.topic(), p.partition(), p.offset(), p.timestamp(),
                 DlqReason.LATE_EVENT, "event time " + ts + " is in window ending " + windowEnd
                         + ", which closed (end + grace " + graceMs + " ms) before the event arrived"
-                        + (streamTime == null ? "" : " (stream time "
+                        + (streamTime == null ? "" : " (windows closed through "
                         + new String(streamTime.value(), java.nio.charset.StandardCharsets.UTF_8) + ")"),
                 p.originalKey(), null, clock.getAsLong());
         Record<byte[], DeadLetter> out = new Record<>(p.originalKey(), dl, ts, record.headers());
-        out.headers().remove(LateEventDetector.STREAM_TIME_HEADER);
+        out.headers().remove(STREAM_TIME_HEADER);
         DeadLetters.putHeaders(out.headers(), p.topic(), p.partition(), p.offset(), DlqReason.LATE_EVENT);
         context.forward(out);
     }

@@ -10,6 +10,7 @@ import io.beastmode.telemetry.v1.RequestEvent;
 import io.beastmode.telemetry.v1.SelectionEvent;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.model.Observation;
+import io.beastmode.topology.model.Shuffled;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,6 +45,11 @@ public final class PipelineSerdes {
 
     public Serde<Observation> observation() {
         return new ObservationSerde();
+    }
+
+    /** Values of the by-dimension repartition topic: observations and upstream watermarks. */
+    public Serde<Shuffled> shuffled() {
+        return new ShuffledSerde();
     }
 
     public Serde<WindowAggregate> aggregate() {

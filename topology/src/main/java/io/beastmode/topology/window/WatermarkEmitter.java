@@ -1,0 +1,101 @@
+package io.beastmode.topology.window;
+
+import io.beastmode.topology.model.Observation;
+import io.beastmode.topology.model.Shuffled;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Upstream half of the per-partition watermarks, in the decode task: forwards the fanned-out observations and sends
+ * this task's watermark to every partition of the repartition topic. Kafka Streams has no cross-task watermarks; without them, a downstream task's stream time is
+ * driven by whichever upstream task runs furthest ahead, and any backlog makes valid events "late".
+ *
+ * <p>The watermark is the smallest over this task's input topics of the largest event time seen on each, minus the
+ * grace: a task reads 4 topic partitions, and records of one topic may reach it minutes (a producer batch) after
+ * newer records of another, so the task's overall stream time would run ahead of its own data. A topic with no record
+ * for {@code idleMs} (wall clock) is left out of the minimum (no data on it, or the end of a replay); when all are
+ * idle, the largest counts. A topic this task has not seen a record of yet does not count: Kafka Streams' own
+ * enforced processing (it waits for partitions with unknown or non-zero lag before picking the oldest buffered
+ * record) covers the start.
+ *
+ * <p>The watermark goes out as soon as it crosses a window boundary (windows only close on boundaries, and this makes
+ * closing deterministic: right after the record that moved it), and on a wall-clock punctuation whenever it moved at
+ * all, so that downstream can tell a live task from an idle one. It is not sent while it stands still: a task without
+ * new data then looks idle downstream and stops holding windows open after {@code watermark.idle}.
+ */
+public final class WatermarkEmitter implements Processor<String, Observation, String, Shuffled> {
+
+    /** Key of watermark records; the multicast partitioner ignores it. */
+    public static final String WATERMARK_KEY = "\u0000watermark";
+
+    private final long graceMs;
+    private final long windowMs;
+    private final Duration interval;
+    private final long idleMs;
+    /** Per input topic: largest event time, wall clock of the last record. */
+    private final Map<String, long[]> topics = new HashMap<>();
+    private ProcessorContext<String, Shuffled> context;
+    private int partition;
+    private long sent = Long.MIN_VALUE;
+
+    public WatermarkEmitter(long graceMs, long windowMs, Duration interval, long idleMs) {
+        this.idleMs = idleMs;
+        this.graceMs = graceMs;
+        this.windowMs = windowMs;
+        this.interval = interval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Shuffled> context) {
+        this.context = context;
+        this.partition = context.taskId().partition();
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            long wm = watermark(now);
+            if (wm > sent) {
+                send(wm);
+            }
+        });
+    }
+
+    @Override
+    public void process(Record<String, Observation> record) {
+        context.forward(record.withValue(Shuffled.of(record.value())));
+        long now = context.currentSystemTimeMs();
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        long[] t = topics.computeIfAbsent(topic, k -> new long[] {Long.MIN_VALUE, now});
+        t[0] = Math.max(t[0], record.timestamp());
+        t[1] = now;
+        long wm = watermark(now);
+        if (wm > sent && (sent == Long.MIN_VALUE || Math.floorDiv(wm, windowMs) > Math.floorDiv(sent, windowMs))) {
+            send(wm);
+        }
+    }
+
+    private long watermark(long now) {
+        long low = Long.MAX_VALUE;
+        long high = Long.MIN_VALUE;
+        for (long[] t : topics.values()) {
+            high = Math.max(high, t[0]);
+            if (now - t[1] < idleMs) {
+                low = Math.min(low, t[0]);
+            }
+        }
+        long time = low != Long.MAX_VALUE ? low : high;
+        return time == Long.MIN_VALUE ? Long.MIN_VALUE : time - graceMs;
+    }
+
+    private void send(long watermark) {
+        sent = watermark;
+        // Timestamp of the watermark record: never older than the data before it.
+        context.forward(new Record<>(WATERMARK_KEY, Shuffled.watermark(partition, sent),
+                Math.max(watermark + graceMs, 0L)));
+    }
+}

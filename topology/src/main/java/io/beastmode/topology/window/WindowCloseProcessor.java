@@ -1,0 +1,275 @@
+package io.beastmode.topology.window;
+
+import io.beastmode.analytics.v1.WindowMetrics;
+import io.beastmode.processors.metrics.WindowAggregate;
+import io.beastmode.topology.PipelineMetrics;
+import io.beastmode.topology.dlq.LateDeadLetterProcessor;
+import io.beastmode.topology.model.DimensionKeys;
+import io.beastmode.topology.model.MetricsMapper;
+import io.beastmode.topology.model.Observation;
+import io.beastmode.topology.model.Shuffled;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * Downstream half of the per-partition watermarks: event-time windows closed by the low watermark, the minimum over
+ * every upstream (decode) task's watermark, instead of this task's own stream time (which the fastest upstream task
+ * drives). Observations are added to their tumbling window unless it closed already ({@code end <= closedThrough});
+ * a closed window is emitted exactly once (final=true). Hopping windows are derived when they close by merging the
+ * closed tumbling aggregates they cover (sketches merge; percentiles are never averaged), so every event is
+ * aggregated once.
+ *
+ * <p>An upstream task that has never reported holds the low watermark at minus infinity, except when it stays silent
+ * for {@code idleMs} of wall clock (no data, or stalled; Flink calls this idleness): then it is left out of the
+ * minimum, and its events, if they come later, may be late. State (aggregates, watermarks, the close point) lives in
+ * changelogged stores, so an exactly-once restart resumes exactly where the last commit was.
+ *
+ * <p>Outputs: {@link WindowMetrics} keyed by the metrics key, and the late ALL copies ({@link Observation}, marked
+ * late, with the low watermark in a header) for the dead-letter branch.
+ */
+public final class WindowCloseProcessor implements Processor<String, Shuffled, String, Object> {
+
+    /** Key of the close point (last window end emitted) in the watermark store, beside the upstream partitions. */
+    static final int CLOSED_THROUGH = -1;
+
+    private final String tumblingStoreName;
+    private final String hoppingStoreName;
+    private final String watermarkStoreName;
+    private final long sizeMs;
+    private final long hoppingMs;
+    private final long advanceMs;
+    private final int upstreamPartitions;
+    private final long idleMs;
+    private final double tolerance;
+    private final boolean interim;
+    private final Duration interimInterval;
+    private final PipelineMetrics metrics;
+    private final LongSupplier clock;
+
+    private ProcessorContext<String, Object> context;
+    private WindowStore<String, WindowAggregate> tumbling;
+    private WindowStore<String, WindowAggregate> hopping;
+    private KeyValueStore<Integer, Long> watermarks;
+    private long closedThrough;
+    private long initAt;
+    /** Partitions beyond the expected count that reported (more input partitions than configured) count too. */
+    private int reporting;
+    private final Map<Integer, Long> lastReport = new HashMap<>();
+    private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
+
+    public WindowCloseProcessor(Settings s, PipelineMetrics metrics, LongSupplier clock) {
+        this.tumblingStoreName = s.tumblingStore();
+        this.hoppingStoreName = s.hoppingStore();
+        this.watermarkStoreName = s.watermarkStore();
+        this.sizeMs = s.sizeMs();
+        this.hoppingMs = s.hoppingMs();
+        this.advanceMs = s.advanceMs();
+        this.upstreamPartitions = Math.max(1, s.upstreamPartitions());
+        this.idleMs = s.idleMs();
+        this.tolerance = s.tolerance();
+        this.interim = s.interim();
+        this.interimInterval = s.interimInterval();
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Store names, window sizes and options of the processor. */
+    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, long sizeMs,
+                           long hoppingMs, long advanceMs, int upstreamPartitions, long idleMs, double tolerance,
+                           boolean interim, Duration interimInterval) {
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.tumbling = context.getStateStore(tumblingStoreName);
+        this.hopping = context.getStateStore(hoppingStoreName);
+        this.watermarks = context.getStateStore(watermarkStoreName);
+        Long closed = watermarks.get(CLOSED_THROUGH);
+        this.closedThrough = closed == null ? Long.MIN_VALUE : closed;
+        this.initAt = context.currentSystemTimeMs();
+        try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
+            it.forEachRemaining(kv -> reporting = Math.max(reporting, kv.key + 1));
+        }
+        // Idle upstream tasks are noticed on wall clock: they send nothing that would trigger a check.
+        long idleCheck = Math.max(100L, Math.min(idleMs / 2, 1_000L));
+        context.schedule(Duration.ofMillis(idleCheck), PunctuationType.WALL_CLOCK_TIME, this::advance);
+        if (interim) {
+            context.schedule(interimInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitInterim());
+        }
+    }
+
+    @Override
+    public void process(Record<String, Shuffled> record) {
+        Shuffled s = record.value();
+        if (s == null) {
+            return;
+        }
+        if (s.isWatermark()) {
+            int p = s.watermark().sourcePartition();
+            Long known = watermarks.get(p);
+            if (known == null || s.watermark().watermarkMs() > known) {
+                watermarks.put(p, s.watermark().watermarkMs());
+            }
+            lastReport.put(p, context.currentSystemTimeMs());
+            reporting = Math.max(reporting, p + 1);
+            advance(context.currentSystemTimeMs());
+            return;
+        }
+        Observation o = s.observation();
+        long ts = record.timestamp();
+        long start = ts - Math.floorMod(ts, sizeMs);
+        if (start + sizeMs <= closedThrough) {
+            metrics.lateRecord();
+            if (DimensionKeys.ALL.equals(record.key())) {
+                Record<String, Object> late = new Record<>(record.key(), o.withLate(true), ts, record.headers());
+                late.headers().remove(LateDeadLetterProcessor.STREAM_TIME_HEADER);
+                late.headers().add(LateDeadLetterProcessor.STREAM_TIME_HEADER,
+                        Long.toString(closedThrough).getBytes(StandardCharsets.UTF_8));
+                context.forward(late);
+            }
+            return;
+        }
+        WindowAggregate agg = tumbling.fetch(record.key(), start);
+        tumbling.put(record.key(), o.addTo(agg == null ? new WindowAggregate(tolerance) : agg), start);
+        if (interim) {
+            dirty.add(KeyValue.pair(record.key(), start));
+        }
+    }
+
+    /** The low watermark over live upstream tasks, or null while one that counts has not reported yet. */
+    private Long lowWatermark(long now) {
+        long low = Long.MAX_VALUE;
+        boolean any = false;
+        int tasks = Math.max(upstreamPartitions, reporting);
+        for (int p = 0; p < tasks; p++) {
+            Long wm = watermarks.get(p);
+            boolean idle = now - lastReport.getOrDefault(p, initAt) >= idleMs;
+            if (idle) {
+                continue;
+            }
+            if (wm == null) {
+                return null;
+            }
+            low = Math.min(low, wm);
+            any = true;
+        }
+        if (!any) {
+            // Every task idle: the largest watermark any of them reported is the best evidence left.
+            for (int p = 0; p < tasks; p++) {
+                Long wm = watermarks.get(p);
+                if (wm != null) {
+                    low = any ? Math.max(low, wm) : wm;
+                    any = true;
+                }
+            }
+        }
+        return any ? low : null;
+    }
+
+    private void advance(long now) {
+        Long low = lowWatermark(now);
+        if (low == null) {
+            return;
+        }
+        long next = Math.floorDiv(low, sizeMs) * sizeMs;
+        if (next <= closedThrough) {
+            return;
+        }
+        close(closedThrough, next);
+        closedThrough = next;
+        watermarks.put(CLOSED_THROUGH, next);
+    }
+
+    /** Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first. */
+    private void close(long prev, long next) {
+        long from = prev == Long.MIN_VALUE ? 0L : Math.max(0L, prev - hoppingMs + 1);
+        long to = next - sizeMs;
+        if (to < from) {
+            return;
+        }
+        Map<String, TreeMap<Long, WindowAggregate>> byKey = new HashMap<>();
+        try (KeyValueIterator<Windowed<String>, WindowAggregate> it =
+                     tumbling.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
+            it.forEachRemaining(kv -> byKey.computeIfAbsent(kv.key.key(), k -> new TreeMap<>())
+                    .put(kv.key.window().start(), kv.value));
+        }
+        List<Emit> out = new ArrayList<>();
+        for (Map.Entry<String, TreeMap<Long, WindowAggregate>> e : byKey.entrySet()) {
+            String key = e.getKey();
+            TreeMap<Long, WindowAggregate> windows = e.getValue();
+            TreeSet<Long> hopStarts = new TreeSet<>();
+            for (Map.Entry<Long, WindowAggregate> w : windows.entrySet()) {
+                long start = w.getKey();
+                if (start + sizeMs > prev) {
+                    out.add(new Emit(key, start, start + sizeMs, 0, w.getValue()));
+                }
+                // Hopping windows (starts aligned on the advance) that contain this tumbling window and close now.
+                for (long hs = start - Math.floorMod(start, advanceMs); hs > start - hoppingMs; hs -= advanceMs) {
+                    long end = hs + hoppingMs;
+                    if (end > prev && end <= next) {
+                        hopStarts.add(hs);
+                    }
+                }
+            }
+            for (long hs : hopStarts) {
+                WindowAggregate merged = new WindowAggregate(tolerance);
+                windows.subMap(hs, true, hs + hoppingMs, false).values().forEach(merged::merge);
+                hopping.put(key, merged, hs);
+                out.add(new Emit(key, hs, hs + hoppingMs, 1, merged));
+            }
+        }
+        out.sort(Comparator.comparingLong(Emit::end).thenComparingInt(Emit::kind).thenComparing(Emit::key));
+        long emittedAt = clock.getAsLong();
+        for (Emit e : out) {
+            String store = e.kind() == 0 ? tumblingStoreName : hoppingStoreName;
+            metrics.windowEmitted(store);
+            WindowMetrics m = MetricsMapper.toWindowMetrics(e.key(), e.start(), e.end(), e.agg(), true, emittedAt);
+            context.forward(new Record<>(DimensionKeys.metricsKey(e.key(), e.end() - e.start(), e.start()),
+                    (Object) m, e.end() - 1));
+            dirty.remove(KeyValue.pair(e.key(), e.start()));
+        }
+    }
+
+    private record Emit(String key, long start, long end, int kind, WindowAggregate agg) {
+    }
+
+    /** Interim (final=false) snapshots of the open tumbling windows that changed since the last punctuation. */
+    private void emitInterim() {
+        long emittedAt = clock.getAsLong();
+        for (KeyValue<String, Long> w : dirty) {
+            long start = w.value;
+            if (start + sizeMs <= closedThrough) {
+                continue;
+            }
+            WindowAggregate agg = tumbling.fetch(w.key, start);
+            if (agg != null) {
+                WindowMetrics m = MetricsMapper.toWindowMetrics(w.key, start, start + sizeMs, agg, false, emittedAt);
+                context.forward(new Record<>(DimensionKeys.metricsKey(w.key, sizeMs, start), (Object) m,
+                        start + sizeMs - 1));
+            }
+        }
+        dirty.clear();
+    }
+}

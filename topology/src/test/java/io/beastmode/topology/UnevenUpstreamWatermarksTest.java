@@ -1,0 +1,110 @@
+package io.beastmode.topology;
+
+import io.beastmode.analytics.v1.WindowMetrics;
+import io.beastmode.processors.metrics.RequestObservation;
+import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.model.DimensionKeys;
+import io.beastmode.topology.model.Observation;
+import io.beastmode.topology.model.Shuffled;
+import io.beastmode.topology.window.WatermarkEmitter;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static io.beastmode.topology.TestEvents.request;
+import static io.beastmode.topology.TopologyFixture.MIN;
+import static io.beastmode.topology.TopologyFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two decode tasks progressing unevenly. The driver has one partition per topic, so decode task 0 is the real one
+ * (events piped into the input topics) and decode task 1 is simulated by writing what it would write into the
+ * repartition topic: its observations and its watermarks.
+ */
+class UnevenUpstreamWatermarksTest {
+
+    private static final long GRACE = 30_000L;
+
+    @Test
+    void aTaskRacingAheadDoesNotMakeTheOtherTasksEventsLate() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(PipelineConfig.builder().upstreamPartitions(2)
+                .watermarkIdle(Duration.ofHours(1)))) {
+            TestInputTopic<String, Shuffled> task1 = repartition(f);
+            f.send(request(T0 + 10_000, "code", "m1", 100).build());
+            f.send(request(T0 + 10 * MIN, "code", "m1", 100).build());  // task 0 races 10 minutes ahead
+            assertThat(f.drainMetrics()).as("task 1 has not reported: nothing closes").isEmpty();
+
+            // Task 1 delivers its older events now: far behind task 0's stream time, yet none is late.
+            for (long t : new long[] {T0 + 20_000, T0 + 30_000, T0 + 50_000}) {
+                task1.pipeInput(DimensionKeys.ALL, Shuffled.of(observation(t)), t);
+            }
+            task1.pipeInput(WatermarkEmitter.WATERMARK_KEY, Shuffled.watermark(1, T0 + 50_000 - GRACE), T0);
+            assertThat(f.drainMetrics()).as("low watermark T0+20s closes no window").isEmpty();
+
+            // Task 1 passes T0+2m: windows ending at T0+1m and T0+2m close, with all four events of [T0, T0+1m).
+            task1.pipeInput(WatermarkEmitter.WATERMARK_KEY, Shuffled.watermark(1, T0 + 2 * MIN), T0);
+            Map<String, WindowMetrics> out = f.drainMetrics();
+            WindowMetrics first = out.get("ALL|*|" + MIN + "@" + T0);
+            assertThat(first).isNotNull();
+            assertThat(first.getFinal$()).isTrue();
+            assertThat(first.getRequests().getCount()).isEqualTo(4);
+            assertThat(out.keySet()).allMatch(k -> !k.contains("@" + (T0 + 2 * MIN)), "no window ending later");
+            assertThat(f.metrics.lateRecords()).isZero();
+            assertThat(f.drainDlq()).isEmpty();
+
+            // Only when both tasks pass T0+11m does the window of task 0's T0+10m event close.
+            task1.pipeInput(WatermarkEmitter.WATERMARK_KEY, Shuffled.watermark(1, T0 + 30 * MIN), T0);
+            assertThat(f.drainMetrics()).doesNotContainKey("ALL|*|" + MIN + "@" + (T0 + 10 * MIN));
+            f.flushTo(T0 + 11 * MIN + GRACE);
+            Map<String, WindowMetrics> last = f.drainMetrics();
+            assertThat(last.get("ALL|*|" + MIN + "@" + (T0 + 10 * MIN)).getRequests().getCount()).isEqualTo(1);
+            // The hopping window [T0-4m, T0+1m) merges the one closed minute it covers; [T0-3m, T0+2m) too.
+            assertThat(out.get("ALL|*|" + 5 * MIN + "@" + (T0 - 4 * MIN)).getRequests().getCount()).isEqualTo(4);
+            assertThat(f.metrics.lateRecords()).isZero();
+        }
+    }
+
+    @Test
+    void aTopicRacingAheadWithinOneTaskDoesNotMakeAnotherTopicsEventsLate() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(PipelineConfig.builder().watermarkIdle(Duration.ofHours(1)))) {
+            // Both topics seen, then a producer batch of requests reaches the task before the older cost events of
+            // the same minutes (a topic never seen yet does not hold the watermark: see WatermarkEmitter).
+            f.send(TestEvents.cost(T0, "acme", "m1", 0.125, null).build());
+            f.send(request(T0 + 10_000, "code", "m1", 100).build());
+            f.send(request(T0 + 10 * MIN, "code", "m1", 100).build());
+            f.send(TestEvents.cost(T0 + 1_000, "acme", "m1", 0.5, null).build());
+            assertThat(f.drainMetrics()).as("the cost topic is still at T0+1s").isEmpty();
+            f.send(TestEvents.cost(T0 + 20_000, "acme", "m1", 0.25, null).build());
+            f.send(TestEvents.cost(T0 + 2 * MIN + GRACE, "acme", "m1", 0.0, null).build());
+            WindowMetrics first = f.drainMetrics().get("ALL|*|" + MIN + "@" + T0);
+            assertThat(first.getRequests().getCount()).isEqualTo(1);
+            assertThat(first.getCost().getSpendUsd()).isCloseTo(0.875, org.assertj.core.api.Assertions.within(1e-12));
+            assertThat(f.metrics.lateRecords()).isZero();
+            assertThat(f.drainDlq()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSilentTaskStopsHoldingWindowsOpenAfterTheIdleTimeout() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(PipelineConfig.builder().upstreamPartitions(2)
+                .watermarkIdle(Duration.ofSeconds(5)))) {
+            f.send(request(T0 + 10_000, "code", "m1", 100).build());
+            f.flushTo(T0 + MIN + GRACE);
+            assertThat(f.drainMetrics()).as("task 1 could still send events of [T0, T0+1m)").isEmpty();
+            f.driver.advanceWallClockTime(Duration.ofSeconds(6));
+            assertThat(f.drainMetrics().get("ALL|*|" + MIN + "@" + T0).getRequests().getCount()).isEqualTo(1);
+        }
+    }
+
+    private static TestInputTopic<String, Shuffled> repartition(TopologyFixture f) {
+        return f.driver.createInputTopic(f.config.applicationId() + "-" + MetricsTopology.REPARTITION
+                + "-repartition", Serdes.String().serializer(), f.serdes.shuffled().serializer());
+    }
+
+    private static Observation observation(long t) {
+        return Observation.of(new RequestObservation(t, "acme", "code", "m1", false, null, 200.0, null, 10, 10));
+    }
+}
