@@ -129,7 +129,10 @@ public final class DemoCommand implements Callable<Integer> {
                 PipelineConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl,
                 PipelineConfig.APPLICATION_ID, applicationId,
                 PipelineConfig.STATE_DIR, work.resolve("streams").toString(),
-                PipelineConfig.HTTP_PORT, Integer.toString(httpPort)));
+                PipelineConfig.HTTP_PORT, Integer.toString(httpPort),
+                // The replay ends at a known moment: inputs that fall silent then should close the last windows
+                // within the drain, not after the production default of 30 s.
+                PipelineConfig.WATERMARK_IDLE, "2s"));
         if (!cluster.embedded()) {
             startAtEnd(cluster.bootstrap, applicationId);
         }
@@ -230,7 +233,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         long last = -1;
         int quiet = 0;
-        while (System.nanoTime() < deadline && quiet < 10) {
+        while (System.nanoTime() < deadline && quiet < 25) { // 5 s: longer than watermark.idle plus a commit
             long now = counter.count(Topics.METRICS) + counter.count(Topics.DLQ) + totalIn(metrics);
             quiet = now == last ? quiet + 1 : 0;
             last = now;

@@ -43,6 +43,7 @@ final class PipelineOptions {
             {PipelineConfig.COMMIT_INTERVAL, "DURATION", "Streams commit interval (with exactly-once also the output latency)."},
             {PipelineConfig.CACHE_USD_PER_MILLION_TOKENS, "USD", "Price that turns cache-saved tokens into USD saved."},
             {PipelineConfig.QUALITY_TOLERANCE, "X", "A selection is accurate when its quality is within this of the best candidate's."},
+            {PipelineConfig.WATERMARK_IDLE, "DURATION", "An input partition or topic silent this long (wall clock) no longer holds windows open."},
     };
 
     private PipelineOptions() {
