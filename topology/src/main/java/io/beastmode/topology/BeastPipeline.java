@@ -149,38 +149,20 @@ public final class BeastPipeline implements AutoCloseable {
     }
 
     /**
-     * Registers the output value schemas before any stream thread serializes: concurrent first registrations of
-     * one subject (several threads or instances) can fail on some registries (Apicurio answers 409), which would
-     * kill a stream thread. Retried, since instances starting together race here as well.
+     * Registers the output value schemas before any stream thread serializes, so the first records pay no registry
+     * round trip. Two writers racing to register one new subject (Apicurio answers the loser 409) and transient
+     * registry errors are handled by the registry client itself (lookup after 409, retries with backoff).
      */
     static void registerOutputSchemas(PipelineConfig config) {
-        Map<String, Schema> subjects = Map.of(
+        registerSchemas(config, Map.of(
                 config.topics().metrics() + "-value", WindowMetrics.getClassSchema(),
-                config.topics().dlq() + "-value", DeadLetter.getClassSchema());
-        try (SchemaRegistryClient client = SchemaRegistryClients.create(config.serdeConfigMap())) {
-            for (Map.Entry<String, Schema> e : subjects.entrySet()) {
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        client.register(e.getKey(), e.getValue());
-                        break;
-                    } catch (RuntimeException ex) {
-                        if (attempt == 3) {
-                            throw ex;
-                        }
-                        LOG.info("registering {} failed ({}), retrying", e.getKey(), ex.getMessage());
-                        sleep(200L * attempt);
-                    }
-                }
-            }
-        }
+                config.topics().dlq() + "-value", DeadLetter.getClassSchema()));
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+    /** Registers each subject's schema with the registry the pipeline's serdes use. */
+    public static void registerSchemas(PipelineConfig config, Map<String, Schema> schemasBySubject) {
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(config.serdeConfigMap())) {
+            schemasBySubject.forEach(client::register);
         }
     }
 

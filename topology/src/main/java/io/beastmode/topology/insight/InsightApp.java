@@ -1,10 +1,9 @@
 package io.beastmode.topology.insight;
 
+import io.beastmode.topology.BeastPipeline;
 import io.beastmode.analytics.v1.Anomaly;
 import io.beastmode.analytics.v1.OptimizationProposal;
 import io.beastmode.analytics.v1.ProposalOutcome;
-import io.beastmode.registry.SchemaRegistryClient;
-import io.beastmode.registry.SchemaRegistryClients;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.StreamsProps;
 import org.apache.avro.Schema;
@@ -88,33 +87,13 @@ public final class InsightApp implements AutoCloseable {
         return new InsightApp(config, topics, streams);
     }
 
-    /** As the metrics pipeline does: register before any thread serializes, since first registrations can race. */
+    /** As the metrics pipeline does: register before any thread serializes. */
     static void registerOutputSchemas(PipelineConfig config, InsightTopics topics) {
         Map<String, Schema> subjects = new LinkedHashMap<>();
         subjects.put(topics.anomalies() + "-value", Anomaly.getClassSchema());
         subjects.put(topics.proposals() + "-value", OptimizationProposal.getClassSchema());
         subjects.put(topics.outcomes() + "-value", ProposalOutcome.getClassSchema());
-        try (SchemaRegistryClient client = SchemaRegistryClients.create(config.serdeConfigMap())) {
-            for (Map.Entry<String, Schema> e : subjects.entrySet()) {
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        client.register(e.getKey(), e.getValue());
-                        break;
-                    } catch (RuntimeException ex) {
-                        if (attempt == 3) {
-                            throw ex;
-                        }
-                        LOG.info("registering {} failed ({}), retrying", e.getKey(), ex.getMessage());
-                        try {
-                            Thread.sleep(200L * attempt);
-                        } catch (InterruptedException ie) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException("interrupted", ie);
-                        }
-                    }
-                }
-            }
-        }
+        BeastPipeline.registerSchemas(config, subjects);
     }
 
     public KafkaStreams streams() {

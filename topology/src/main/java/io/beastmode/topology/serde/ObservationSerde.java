@@ -8,9 +8,6 @@ import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.model.Observation.Kind;
 import io.beastmode.topology.model.Observation.Provenance;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,27 +23,9 @@ import java.util.TreeMap;
  * byte, the kind, the kind's fields in declaration order (nullable values behind a presence flag), then the optional
  * provenance. Smaller and cheaper than Avro with a registry round trip for a topic nobody else reads.
  */
-public final class ObservationSerde implements Serde<Observation>, Serializer<Observation>, Deserializer<Observation> {
+public final class ObservationSerde extends SelfSerde<Observation> {
 
     private static final byte FORMAT_V1 = 1;
-
-    @Override
-    public Serializer<Observation> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<Observation> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-    }
-
-    @Override
-    public void close() {
-    }
 
     @Override
     public byte[] serialize(String topic, Observation o) {

@@ -2,39 +2,18 @@ package io.beastmode.topology.serde;
 
 import io.beastmode.topology.model.Shuffled;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
 
 /**
  * Serde of the repartition topic's union: observations keep the {@link ObservationSerde} bytes (format byte 1), a
  * watermark is format byte 2 followed by the source partition (int) and the watermark (long).
  */
-public final class ShuffledSerde implements Serde<Shuffled>, Serializer<Shuffled>, Deserializer<Shuffled> {
+public final class ShuffledSerde extends SelfSerde<Shuffled> {
 
     static final byte FORMAT_WATERMARK = 2;
     private final ObservationSerde observations = new ObservationSerde();
-
-    @Override
-    public Serializer<Shuffled> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<Shuffled> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-    }
-
-    @Override
-    public void close() {
-    }
 
     @Override
     public byte[] serialize(String topic, Shuffled s) {
