@@ -94,7 +94,26 @@ class UnevenUpstreamWatermarksTest {
             f.send(request(T0 + 10_000, "code", "m1", 100).build());
             f.flushTo(T0 + MIN + GRACE);
             assertThat(f.drainMetrics()).as("task 1 could still send events of [T0, T0+1m)").isEmpty();
-            f.driver.advanceWallClockTime(Duration.ofSeconds(6));
+            // Idleness counts time the stream thread ran (ActiveClock): punctuations a second apart, not one jump.
+            for (int i = 0; i < 6; i++) {
+                f.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            }
+            assertThat(f.drainMetrics().get("ALL|*|" + MIN + "@" + T0).getRequests().getCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStalledStreamThreadDoesNotMakeALiveTaskLookSilent() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(PipelineConfig.builder().upstreamPartitions(2)
+                .watermarkIdle(Duration.ofSeconds(5)))) {
+            f.send(request(T0 + 10_000, "code", "m1", 100).build());
+            f.flushTo(T0 + MIN + GRACE);
+            // One jump of 60 s is a thread that was blocked (a commit, a GC, a starved CPU), not 60 s of silence.
+            f.driver.advanceWallClockTime(Duration.ofSeconds(60));
+            assertThat(f.drainMetrics()).as("task 1 was not read, so it was not silent").isEmpty();
+            for (int i = 0; i < 6; i++) {
+                f.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            }
             assertThat(f.drainMetrics().get("ALL|*|" + MIN + "@" + T0).getRequests().getCount()).isEqualTo(1);
         }
     }

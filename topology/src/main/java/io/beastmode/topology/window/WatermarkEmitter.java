@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>The watermark is the smallest over this task's input topics of the largest event time seen on each, minus the
  * grace: a task reads 4 topic partitions, and records of one topic may reach it minutes (a producer batch) after
  * newer records of another, so the task's overall stream time would run ahead of its own data. A topic with no record
- * for {@code idleMs} (wall clock) is left out of the minimum (no data on it, or the end of a replay); when all are
+ * for {@code idleMs} (of active time: wall clock while the stream thread runs, see {@link ActiveClock}) is left out of the minimum (no data on it, or the end of a replay); when all are
  * idle, the largest counts. A topic this task has not seen a record of yet does not count: Kafka Streams' own
  * enforced processing (it waits for partitions with unknown or non-zero lag before picking the oldest buffered
  * record) covers the start.
@@ -40,11 +40,12 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
     private final long windowMs;
     private final Duration interval;
     private final long idleMs;
-    /** Per input topic: largest event time, wall clock of the last record. */
+    /** Per input topic: largest event time, active time of the last record. */
     private final Map<String, long[]> topics = new HashMap<>();
     private ProcessorContext<String, Shuffled> context;
     private int partition;
     private long sent = Long.MIN_VALUE;
+    private ActiveClock active;
 
     public WatermarkEmitter(long graceMs, long windowMs, Duration interval, long idleMs) {
         this.idleMs = idleMs;
@@ -57,8 +58,12 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
     public void init(ProcessorContext<String, Shuffled> context) {
         this.context = context;
         this.partition = context.taskId().partition();
-        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> {
-            long wm = watermark(now);
+        // Idleness counts only time this task was running: a stalled stream thread must not make topics look silent.
+        this.active = new ActiveClock(Math.max(2_000L, 4 * interval.toMillis()));
+        this.topics.clear();
+        this.sent = Long.MIN_VALUE;
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, wall -> {
+            long wm = watermark(active.advance(wall));
             if (wm > sent) {
                 send(wm);
             }
@@ -68,7 +73,7 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
     @Override
     public void process(Record<String, Observation> record) {
         context.forward(record.withValue(Shuffled.of(record.value())));
-        long now = context.currentSystemTimeMs();
+        long now = active.advance(context.currentSystemTimeMs());
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         long[] t = topics.computeIfAbsent(topic, k -> new long[] {Long.MIN_VALUE, now});
         t[0] = Math.max(t[0], record.timestamp());

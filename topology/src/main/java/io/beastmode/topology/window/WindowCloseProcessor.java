@@ -41,7 +41,7 @@ import java.util.function.LongSupplier;
  * aggregated once.
  *
  * <p>An upstream task that has never reported holds the low watermark at minus infinity, except when it stays silent
- * for {@code idleMs} of wall clock (no data, or stalled; Flink calls this idleness): then it is left out of the
+ * for {@code idleMs} of active time (wall clock while this stream thread runs, {@link ActiveClock}: no data, or a stalled upstream; Flink calls this idleness): then it is left out of the
  * minimum, and its events, if they come later, may be late. State (aggregates, watermarks, the close point) lives in
  * changelogged stores, so an exactly-once restart resumes exactly where the last commit was.
  *
@@ -75,7 +75,9 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private long initAt;
     /** Partitions beyond the expected count that reported (more input partitions than configured) count too. */
     private int reporting;
+    /** Per upstream partition: active time (see {@link ActiveClock}) of its last watermark report. */
     private final Map<Integer, Long> lastReport = new HashMap<>();
+    private ActiveClock active;
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
 
     public WindowCloseProcessor(Settings s, PipelineMetrics metrics, LongSupplier clock) {
@@ -108,13 +110,17 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.watermarks = context.getStateStore(watermarkStoreName);
         Long closed = watermarks.get(CLOSED_THROUGH);
         this.closedThrough = closed == null ? Long.MIN_VALUE : closed;
-        this.initAt = context.currentSystemTimeMs();
+        long idleCheck = Math.max(100L, Math.min(idleMs / 2, 1_000L));
+        // Idleness counts only time this task was running: a stalled stream thread must not make inputs look silent.
+        this.active = new ActiveClock(Math.max(2_000L, 2 * idleCheck));
+        this.lastReport.clear();
+        this.initAt = active.advance(context.currentSystemTimeMs());
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
             it.forEachRemaining(kv -> reporting = Math.max(reporting, kv.key + 1));
         }
         // Idle upstream tasks are noticed on wall clock: they send nothing that would trigger a check.
-        long idleCheck = Math.max(100L, Math.min(idleMs / 2, 1_000L));
-        context.schedule(Duration.ofMillis(idleCheck), PunctuationType.WALL_CLOCK_TIME, this::advance);
+        context.schedule(Duration.ofMillis(idleCheck), PunctuationType.WALL_CLOCK_TIME,
+                wall -> advance(active.advance(wall)));
         if (interim) {
             context.schedule(interimInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitInterim());
         }
@@ -132,9 +138,10 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             if (known == null || s.watermark().watermarkMs() > known) {
                 watermarks.put(p, s.watermark().watermarkMs());
             }
-            lastReport.put(p, context.currentSystemTimeMs());
+            long now = active.advance(context.currentSystemTimeMs());
+            lastReport.put(p, now);
             reporting = Math.max(reporting, p + 1);
-            advance(context.currentSystemTimeMs());
+            advance(now);
             return;
         }
         Observation o = s.observation();
@@ -158,7 +165,11 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         }
     }
 
-    /** The low watermark over live upstream tasks, or null while one that counts has not reported yet. */
+    /**
+     * The low watermark over live upstream tasks, or null while one that counts has not reported yet.
+     *
+     * @param now active time (see {@link ActiveClock}), not wall clock
+     */
     private Long lowWatermark(long now) {
         long low = Long.MAX_VALUE;
         boolean any = false;
@@ -188,6 +199,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         return any ? low : null;
     }
 
+    /** @param now active time (see {@link ActiveClock}) */
     private void advance(long now) {
         Long low = lowWatermark(now);
         if (low == null) {

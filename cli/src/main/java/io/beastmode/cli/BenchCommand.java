@@ -1,0 +1,147 @@
+package io.beastmode.cli;
+
+import io.beastmode.cli.bench.ThroughputBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code beast bench}: the pipeline's speed, measured against a baseline in the same run. */
+@Command(name = "bench", description = "Benchmarks of the pipeline on a real broker and registry (embedded unless "
+        + "--bootstrap-servers/--schema-registry name a running stack); figures on stdout, --json for scripts.",
+        subcommands = {BenchCommand.Throughput.class})
+public final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "bench needs a subcommand: throughput");
+    }
+
+    /** Where the bench runs: an embedded broker and registry, or an existing stack. */
+    static final class Target {
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+                description = "Use this Kafka cluster instead of an embedded broker.")
+        String bootstrapServers;
+
+        @Option(names = "--schema-registry", paramLabel = "URL",
+                description = "Use this schema registry instead of an embedded Apicurio (needed with --bootstrap-servers).")
+        String schemaRegistry;
+
+        DemoCommand.Cluster open(CommandLine cl, PrintStream status) {
+            if ((bootstrapServers == null) != (schemaRegistry == null)) {
+                throw new CommandLine.ParameterException(cl,
+                        "--bootstrap-servers and --schema-registry go together (or neither, for an embedded stack)");
+            }
+            return bootstrapServers == null ? DemoCommand.Cluster.embedded(status)
+                    : new DemoCommand.Cluster(bootstrapServers, ClusterOptions.resolveRegistryUrl(schemaRegistry), null, null);
+        }
+    }
+
+    @Command(name = "throughput", description = {"Preloads N real-trace telemetry events (the four kinds in trace "
+            + "proportions) into fresh input topics, then measures (a) a plain consumer reading and Avro-decoding them "
+            + "and (b) the metrics pipeline with exactly_once_v2 from its start to the committed result of the last "
+            + "window; prints both in events/s and their ratio.",
+            "Correctness check: the requests counted over the final 1-minute ALL windows must equal the requests "
+                    + "preloaded (exit 1 otherwise)."})
+    static final class Throughput implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target = new Target();
+
+        @Option(names = "--events", defaultValue = "2000000", paramLabel = "N",
+                description = "Events to preload (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--partitions", defaultValue = "3", paramLabel = "P",
+                description = "Partitions of the bench topics (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Shared data root (default: ../shared/data next "
+                + "to the repository; the bundled sample when absent).")
+        Path data;
+
+        @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", paramLabel = "G",
+                description = "Kafka Streams processing.guarantee of the pipeline (default: ${DEFAULT-VALUE}).")
+        String processingGuarantee;
+
+        @Option(names = "--streams-property", paramLabel = "K=V",
+                description = "Extra Kafka Streams property for the pipeline (repeatable; for tuning experiments).")
+        Map<String, String> streamsProperties = new LinkedHashMap<>();
+
+        @Option(names = "--timeout", defaultValue = "900", paramLabel = "SECONDS",
+                description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Option(names = "--keep-topics", description = "Keep the bench topics afterwards (deleted by default).")
+        boolean keepTopics;
+
+        @Option(names = "--json", description = "Print the figures as JSON on stdout.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (events < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 1");
+            }
+            PrintStream status = System.err;
+            Map<String, Object> result;
+            try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
+                result = new ThroughputBench(new ThroughputBench.Options(cluster.bootstrap, cluster.registryUrl,
+                        events, partitions, seed, data != null ? data : NabCommand.sharedData(), processingGuarantee,
+                        streamsProperties, Duration.ofSeconds(timeoutSeconds), keepTopics), status).run();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(json ? Json.write(result) : text(result));
+            out.flush();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> check = (Map<String, Object>) result.get("check");
+            if (!Boolean.TRUE.equals(check.get("ok"))) {
+                spec.commandLine().getErr().println("beast bench throughput: correctness check failed: " + check);
+                return ExitCodes.FAILURE;
+            }
+            return ExitCodes.OK;
+        }
+
+        @SuppressWarnings("unchecked")
+        static String text(Map<String, Object> r) {
+            Map<String, Object> raw = (Map<String, Object>) r.get("rawConsumer");
+            Map<String, Object> pipe = (Map<String, Object>) r.get("pipeline");
+            Map<String, Object> check = (Map<String, Object>) r.get("check");
+            Map<String, Object> targets = (Map<String, Object>) r.get("targets");
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "events preloaded:  %,d (%d partitions)%n", (Long) r.get("events"),
+                    (Integer) r.get("partitions")));
+            sb.append(String.format(Locale.ROOT, "raw consumer:      %,d events/s (%.2f s)%n",
+                    (Long) raw.get("eventsPerSecond"), (Double) raw.get("seconds")));
+            sb.append(String.format(Locale.ROOT, "pipeline (%s): %,d events/s (%.2f s, start to last window)%n",
+                    pipe.get("processingGuarantee"), (Long) pipe.get("eventsPerSecond"), (Double) pipe.get("seconds")));
+            sb.append(String.format(Locale.ROOT, "ratio pipeline/raw: %.3f%n", (Double) r.get("ratio")));
+            sb.append(String.format(Locale.ROOT, "check: requests preloaded %,d, counted in final 1m ALL windows %,d "
+                            + "(%d windows, %d duplicates, %d dead letters, %d late): %s%n",
+                    (Long) check.get("requestsPreloaded"), (Long) check.get("requestsCounted"),
+                    (Integer) check.get("windows"), (Long) check.get("duplicateWindows"),
+                    (Long) check.get("deadLetters"), (Long) check.get("lateRecords"),
+                    Boolean.TRUE.equals(check.get("ok")) ? "ok" : "FAILED"));
+            sb.append(String.format(Locale.ROOT, "targets (>= %,.0f events/s and ratio >= %.2f): %s",
+                    (Double) targets.get("pipelineEventsPerSecond"), (Double) targets.get("ratio"),
+                    Boolean.TRUE.equals(targets.get("met")) ? "met" : "not met"));
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.beastmode.cli.bench;
+
+import io.beastmode.clients.TopicAdmin;
+import io.beastmode.topology.BeastPipeline;
+import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.config.PipelineTopics;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code beast bench throughput}: preloads N real-trace events into fresh input topics, then measures in the same run
+ * (a) a plain consumer reading and Avro-decoding them ({@link RawConsumerRate}) and (b) the metrics pipeline under
+ * {@code exactly_once_v2} from its start to the committed result of the last trace window on the metrics topic. The
+ * pipeline's rate is N over that time, so its start-up (group join, task assignment, state stores) is included.
+ *
+ * <p>Correctness check: the requests counted over the final one-minute ALL windows must equal the requests preloaded,
+ * and no window may be emitted twice; a pipeline that is fast but drops, duplicates or dead-letters events fails.
+ */
+public final class ThroughputBench {
+
+    /** Targets of the issue on a 2-core machine with the broker on it. */
+    public static final double TARGET_EVENTS_PER_SECOND = 200_000;
+    public static final double TARGET_RATIO = 0.5;
+
+    /** What to run. {@code streamsProps}: extra Kafka Streams properties for tuning experiments. */
+    public record Options(String bootstrap, String registryUrl, long events, int partitions, long seed, Path data,
+                          String processingGuarantee, Map<String, String> streamsProps, Duration timeout,
+                          boolean keepTopics) {
+    }
+
+    private final Options options;
+    private final PrintStream status;
+
+    public ThroughputBench(Options options, PrintStream status) {
+        this.options = options;
+        this.status = status;
+    }
+
+    /** Runs the bench and returns its figures (the JSON document of {@code --json}). */
+    public Map<String, Object> run() throws Exception {
+        String run = "bench-" + System.currentTimeMillis();
+        String prefix = run + ".";
+        Path stateDir = java.nio.file.Files.createTempDirectory("beast-bench-");
+        PipelineConfig config = PipelineConfig.builder()
+                .bootstrapServers(options.bootstrap())
+                .schemaRegistryUrl(options.registryUrl())
+                .applicationId(run)
+                .stateDir(stateDir)
+                .processingGuarantee(options.processingGuarantee())
+                .topics(PipelineTopics.prefixed(prefix))
+                .httpPort(-1)
+                .extraStreamsProps(options.streamsProps())
+                .build();
+        long windowMs = config.tumblingWindow().toMillis();
+        try {
+            Preload.createTopics(options.bootstrap(), config.topics(), prefix, options.partitions());
+            status.printf("bench: preloading %,d events into %s* (%d partitions)...%n", options.events(), prefix,
+                    options.partitions());
+            Preload.Result preload = Preload.run(options.bootstrap(), options.registryUrl(), config.topics(),
+                    options.partitions(), options.events(), options.seed(), options.data(), windowMs,
+                    config.grace().toMillis());
+            status.printf("bench: preloaded %,d events (%,d requests) + %d window closers in %.1f s (%,.0f events/s)%n",
+                    preload.events(), preload.requests(), preload.closers(), preload.seconds(),
+                    preload.eventsPerSecond());
+
+            status.println("bench: raw consumer (read + Avro decode)...");
+            RawConsumerRate.Result raw = RawConsumerRate.run(config, options.timeout());
+            status.printf("bench: raw consumer %,d records in %.2f s: %,.0f events/s%n", raw.records(), raw.seconds(),
+                    raw.eventsPerSecond());
+
+            status.println("bench: pipeline (" + config.processingGuarantee() + ")...");
+            long requests;
+            long counted;
+            int windows;
+            long duplicates;
+            double pipelineSeconds;
+            long deadLetters;
+            long late;
+            try (WindowWatcher watcher = new WindowWatcher(config, windowMs, preload.lastWindowStart(), null)) {
+                long t0 = System.nanoTime();
+                try (BeastPipeline pipeline = BeastPipeline.start(config, null)) {
+                    long end = -1;
+                    long deadline = t0 + options.timeout().toNanos();
+                    while (end < 0 && System.nanoTime() < deadline) {
+                        end = watcher.awaitLastWindow(Duration.ofSeconds(5));
+                        if (end < 0) {
+                            status.printf("bench: pipeline %4.0f s: %,d events in, %,d metric records committed%n",
+                                    (System.nanoTime() - t0) / 1e9, pipeline.metrics().eventsIn().values().stream()
+                                            .mapToLong(Long::longValue).sum(), watcher.records());
+                        }
+                    }
+                    if (end < 0) {
+                        throw new IllegalStateException("the pipeline did not emit the last trace window within "
+                                + options.timeout().toSeconds() + " s (state " + pipeline.streams().state()
+                                + ", events in " + pipeline.metrics().toMap() + ")");
+                    }
+                    pipelineSeconds = (end - t0) / 1e9;
+                    deadLetters = pipeline.metrics().totalDeadLetters();
+                    late = pipeline.metrics().lateRecords();
+                }
+                requests = preload.requests();
+                counted = watcher.requestsCounted();
+                windows = watcher.windows();
+                duplicates = watcher.duplicates();
+            }
+            double pipelineRate = preload.events() / pipelineSeconds;
+            double ratio = pipelineRate / raw.eventsPerSecond();
+            boolean correct = counted == requests && duplicates == 0;
+
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("events", preload.events());
+            out.put("partitions", options.partitions());
+            Map<String, Object> pre = new LinkedHashMap<>();
+            pre.put("seconds", round(preload.seconds()));
+            pre.put("eventsPerSecond", Math.round(preload.eventsPerSecond()));
+            Map<String, Long> kinds = new LinkedHashMap<>();
+            preload.byKind().forEach((k, v) -> kinds.put(k.label(), v));
+            pre.put("byKind", kinds);
+            pre.put("windowClosers", preload.closers());
+            out.put("preload", pre);
+            Map<String, Object> rawOut = new LinkedHashMap<>();
+            rawOut.put("records", raw.records());
+            rawOut.put("seconds", round(raw.seconds()));
+            rawOut.put("eventsPerSecond", Math.round(raw.eventsPerSecond()));
+            out.put("rawConsumer", rawOut);
+            Map<String, Object> pipe = new LinkedHashMap<>();
+            pipe.put("processingGuarantee", config.processingGuarantee());
+            pipe.put("seconds", round(pipelineSeconds));
+            pipe.put("eventsPerSecond", Math.round(pipelineRate));
+            out.put("pipeline", pipe);
+            out.put("ratio", round(ratio));
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("requestsPreloaded", requests);
+            check.put("requestsCounted", counted);
+            check.put("windows", windows);
+            check.put("duplicateWindows", duplicates);
+            check.put("deadLetters", deadLetters);
+            check.put("lateRecords", late);
+            check.put("ok", correct);
+            out.put("check", check);
+            Map<String, Object> targets = new LinkedHashMap<>();
+            targets.put("pipelineEventsPerSecond", TARGET_EVENTS_PER_SECOND);
+            targets.put("ratio", TARGET_RATIO);
+            targets.put("met", pipelineRate >= TARGET_EVENTS_PER_SECOND && ratio >= TARGET_RATIO);
+            out.put("targets", targets);
+            return out;
+        } finally {
+            if (!options.keepTopics()) {
+                deleteTopics(prefix, run);
+            }
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /** The bench's own topics: the prefixed contract topics and the application's internal ones. */
+    private void deleteTopics(String prefix, String applicationId) {
+        try (TopicAdmin admin = TopicAdmin.connect(options.bootstrap());
+             org.apache.kafka.clients.admin.Admin raw = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                     "bootstrap.servers", options.bootstrap()))) {
+            var names = raw.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(prefix) || t.startsWith(applicationId + "-")).toList();
+            admin.deleteTopics(names);
+        } catch (Exception e) {
+            status.println("bench: could not delete the bench topics (" + e + ")");
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
