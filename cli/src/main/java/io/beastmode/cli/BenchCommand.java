@@ -81,6 +81,13 @@ public final class BenchCommand implements Runnable {
                 description = "Extra Kafka Streams property for the pipeline (repeatable; for tuning experiments).")
         Map<String, String> streamsProperties = new LinkedHashMap<>();
 
+        @Option(names = "--watermark-idle", defaultValue = "10m", paramLabel = "DURATION",
+                description = {"The pipeline's watermark.idle (default: ${DEFAULT-VALUE}). The preload ends with "
+                        + "events that close every trace window, so the bench never waits for idleness; a short idle "
+                        + "time would mistake input partitions starved of fetches during the backlog for silent ones "
+                        + "and dead-letter their events as late."})
+        String watermarkIdle;
+
         @Option(names = "--timeout", defaultValue = "900", paramLabel = "SECONDS",
                 description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
@@ -99,12 +106,18 @@ public final class BenchCommand implements Runnable {
             if (events < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 1");
             }
+            Duration idle;
+            try {
+                idle = io.beastmode.topology.config.PipelineConfig.parseDuration(watermarkIdle);
+            } catch (RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--watermark-idle: " + e.getMessage());
+            }
             PrintStream status = System.err;
             Map<String, Object> result;
             try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
                 result = new ThroughputBench(new ThroughputBench.Options(cluster.bootstrap, cluster.registryUrl,
                         events, partitions, seed, data != null ? data : NabCommand.sharedData(), processingGuarantee,
-                        streamsProperties, Duration.ofSeconds(timeoutSeconds), keepTopics), status).run();
+                        streamsProperties, idle, Duration.ofSeconds(timeoutSeconds), keepTopics), status).run();
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println(json ? Json.write(result) : text(result));

@@ -61,6 +61,11 @@ public final class MetricsTopology {
     public static final String STORE_HOPPING = "metrics-hopping";
     /** Key-value store of the upstream watermarks and the close point. */
     public static final String STORE_WATERMARKS = "metrics-watermarks";
+    /**
+     * Window store of the observations of the open tumbling windows, keyed by dimension key and repartition offset:
+     * the durable form of the in-memory open aggregates (see {@link WindowCloseProcessor}).
+     */
+    public static final String STORE_OBSERVATIONS = "metrics-observations";
     /** Name of the repartition step; its topic is {@code <application.id>-by-dimension-repartition}. */
     public static final String REPARTITION = "by-dimension";
 
@@ -126,14 +131,16 @@ public final class MetricsTopology {
                 config.storeRetention(), config.hoppingWindow(), false), serdes.string(), serdes.aggregate()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_WATERMARKS),
                 Serdes.Integer(), Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE_OBSERVATIONS,
+                config.storeRetention(), config.tumblingWindow(), false), serdes.string(), serdes.observation()));
         WindowCloseProcessor.Settings settings = new WindowCloseProcessor.Settings(STORE_TUMBLING, STORE_HOPPING,
-                STORE_WATERMARKS, tumblingMs, config.hoppingWindow().toMillis(), config.hoppingAdvance().toMillis(),
+                STORE_WATERMARKS, STORE_OBSERVATIONS, tumblingMs, config.hoppingWindow().toMillis(), config.hoppingAdvance().toMillis(),
                 config.upstreamPartitions(), config.watermarkIdle().toMillis(), config.qualityTolerance(),
                 config.interimResults(), config.commitInterval());
         // The processor emits two kinds of values: window results and late observations (see its javadoc).
         Map<String, KStream<String, Object>> emitted = byDimension
                 .process(() -> new WindowCloseProcessor(settings, metrics, clock), Named.as("windows"),
-                        STORE_TUMBLING, STORE_HOPPING, STORE_WATERMARKS)
+                        STORE_TUMBLING, STORE_HOPPING, STORE_WATERMARKS, STORE_OBSERVATIONS)
                 .split(Named.as("emitted-"))
                 .branch((key, v) -> v instanceof WindowMetrics, Branched.as("metrics"))
                 .defaultBranch(Branched.as("late"));

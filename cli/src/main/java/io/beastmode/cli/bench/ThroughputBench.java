@@ -28,8 +28,8 @@ public final class ThroughputBench {
 
     /** What to run. {@code streamsProps}: extra Kafka Streams properties for tuning experiments. */
     public record Options(String bootstrap, String registryUrl, long events, int partitions, long seed, Path data,
-                          String processingGuarantee, Map<String, String> streamsProps, Duration timeout,
-                          boolean keepTopics) {
+                          String processingGuarantee, Map<String, String> streamsProps, Duration watermarkIdle,
+                          Duration timeout, boolean keepTopics) {
     }
 
     private final Options options;
@@ -53,6 +53,7 @@ public final class ThroughputBench {
                 .processingGuarantee(options.processingGuarantee())
                 .topics(PipelineTopics.prefixed(prefix))
                 .httpPort(-1)
+                .watermarkIdle(options.watermarkIdle())
                 .extraStreamsProps(options.streamsProps())
                 .build();
         long windowMs = config.tumblingWindow().toMillis();

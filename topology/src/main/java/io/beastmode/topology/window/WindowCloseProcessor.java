@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -52,10 +53,13 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     /** Key of the close point (last window end emitted) in the watermark store, beside the upstream partitions. */
     static final int CLOSED_THROUGH = -1;
+    /** Between the dimension key and the repartition offset in observation-log keys. */
+    static final char LOG_SEPARATOR = '\u0000';
 
     private final String tumblingStoreName;
     private final String hoppingStoreName;
     private final String watermarkStoreName;
+    private final String logStoreName;
     private final long sizeMs;
     private final long hoppingMs;
     private final long advanceMs;
@@ -71,6 +75,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private WindowStore<String, WindowAggregate> tumbling;
     private WindowStore<String, WindowAggregate> hopping;
     private KeyValueStore<Integer, Long> watermarks;
+    private WindowStore<String, Observation> log;
     private long closedThrough;
     private long initAt;
     /** Partitions beyond the expected count that reported (more input partitions than configured) count too. */
@@ -79,11 +84,20 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private final Map<Integer, Long> lastReport = new HashMap<>();
     private ActiveClock active;
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
+    /**
+     * The open tumbling windows' aggregates, in memory only. What makes them durable is the observation log: every
+     * observation is put into the log store (and so its changelog, in the same transaction as the input offsets)
+     * before it is added here, so a commit, crash or rebalance at any point loses nothing, and {@link #init} rebuilds
+     * this map from the log. An update therefore writes one small record instead of re-encoding the whole aggregate
+     * (seven sketches and the count maps) into the store and its changelog.
+     */
+    private final Map<KeyValue<String, Long>, WindowAggregate> open = new HashMap<>();
 
     public WindowCloseProcessor(Settings s, PipelineMetrics metrics, LongSupplier clock) {
         this.tumblingStoreName = s.tumblingStore();
         this.hoppingStoreName = s.hoppingStore();
         this.watermarkStoreName = s.watermarkStore();
+        this.logStoreName = s.logStore();
         this.sizeMs = s.sizeMs();
         this.hoppingMs = s.hoppingMs();
         this.advanceMs = s.advanceMs();
@@ -97,7 +111,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     }
 
     /** Store names, window sizes and options of the processor. */
-    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, long sizeMs,
+    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, String logStore, long sizeMs,
                            long hoppingMs, long advanceMs, int upstreamPartitions, long idleMs, double tolerance,
                            boolean interim, Duration interimInterval) {
     }
@@ -108,21 +122,44 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.tumbling = context.getStateStore(tumblingStoreName);
         this.hopping = context.getStateStore(hoppingStoreName);
         this.watermarks = context.getStateStore(watermarkStoreName);
+        this.log = context.getStateStore(logStoreName);
         Long closed = watermarks.get(CLOSED_THROUGH);
         this.closedThrough = closed == null ? Long.MIN_VALUE : closed;
         long idleCheck = Math.max(100L, Math.min(idleMs / 2, 1_000L));
         // Idleness counts only time this task was running: a stalled stream thread must not make inputs look silent.
         this.active = new ActiveClock(Math.max(2_000L, 2 * idleCheck));
         this.lastReport.clear();
+        this.open.clear();
+        this.dirty.clear();
         this.initAt = active.advance(context.currentSystemTimeMs());
+        rebuildOpenWindows();
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
             it.forEachRemaining(kv -> reporting = Math.max(reporting, kv.key + 1));
         }
         // Idle upstream tasks are noticed on wall clock: they send nothing that would trigger a check.
         context.schedule(Duration.ofMillis(idleCheck), PunctuationType.WALL_CLOCK_TIME,
                 wall -> advance(active.advance(wall)));
-        if (interim) {
-            context.schedule(interimInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitInterim());
+        // Open windows are written to the (queryable) tumbling store once per interval, not once per event.
+        context.schedule(interimInterval, PunctuationType.WALL_CLOCK_TIME, now -> snapshotOpenWindows());
+    }
+
+    /** The open windows' aggregates from the observation log (after a restart, restore or rebalance). */
+    private void rebuildOpenWindows() {
+        long from = closedThrough == Long.MIN_VALUE ? 0L : Math.max(0L, closedThrough - sizeMs + 1);
+        try (KeyValueIterator<Windowed<String>, Observation> it =
+                     log.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, Observation> kv = it.next();
+                long start = kv.key.window().start();
+                if (start + sizeMs <= closedThrough || kv.value == null) {
+                    continue;
+                }
+                String logKey = kv.key.key();
+                KeyValue<String, Long> window = KeyValue.pair(logKey.substring(0, logKey.lastIndexOf(LOG_SEPARATOR)),
+                        start);
+                kv.value.addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)));
+                dirty.add(window);
+            }
         }
     }
 
@@ -158,11 +195,14 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             }
             return;
         }
-        WindowAggregate agg = tumbling.fetch(record.key(), start);
-        tumbling.put(record.key(), o.addTo(agg == null ? new WindowAggregate(tolerance) : agg), start);
-        if (interim) {
-            dirty.add(KeyValue.pair(record.key(), start));
-        }
+        // Log first (durable with the next commit), then aggregate in memory. The log key is unique per record and
+        // the same when an aborted transaction is replayed: the repartition offset of this task's one partition.
+        long offset = context.recordMetadata().map(RecordMetadata::offset).orElseThrow(() ->
+                new IllegalStateException("an observation without record metadata"));
+        log.put(record.key() + LOG_SEPARATOR + offset, o.provenance() == null ? o : o.withProvenance(null), start);
+        KeyValue<String, Long> window = KeyValue.pair(record.key(), start);
+        o.addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)));
+        dirty.add(window);
     }
 
     /**
@@ -208,6 +248,14 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         long next = Math.floorDiv(low, sizeMs) * sizeMs;
         if (next <= closedThrough) {
             return;
+        }
+        // The windows closing now go into the tumbling store first: close() reads the closed tumbling windows there.
+        for (var it = open.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<KeyValue<String, Long>, WindowAggregate> e = it.next();
+            if (e.getKey().value + sizeMs <= next) {
+                tumbling.put(e.getKey().key, e.getValue(), e.getKey().value);
+                it.remove();
+            }
         }
         close(closedThrough, next);
         closedThrough = next;
@@ -264,19 +312,29 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         }
     }
 
+    @Override
+    public void close() {
+        open.clear();
+        dirty.clear();
+    }
+
     private record Emit(String key, long start, long end, int kind, WindowAggregate agg) {
     }
 
-    /** Interim (final=false) snapshots of the open tumbling windows that changed since the last punctuation. */
-    private void emitInterim() {
+    /**
+     * The open tumbling windows that changed since the last punctuation go into the tumbling store (for queries and
+     * the dashboard; at most one interval behind) and, with interim results on, out as final=false snapshots.
+     */
+    private void snapshotOpenWindows() {
         long emittedAt = clock.getAsLong();
         for (KeyValue<String, Long> w : dirty) {
             long start = w.value;
-            if (start + sizeMs <= closedThrough) {
+            WindowAggregate agg = open.get(w);
+            if (start + sizeMs <= closedThrough || agg == null) {
                 continue;
             }
-            WindowAggregate agg = tumbling.fetch(w.key, start);
-            if (agg != null) {
+            tumbling.put(w.key, agg, start);
+            if (interim) {
                 WindowMetrics m = MetricsMapper.toWindowMetrics(w.key, start, start + sizeMs, agg, false, emittedAt);
                 context.forward(new Record<>(DimensionKeys.metricsKey(w.key, sizeMs, start), (Object) m,
                         start + sizeMs - 1));
