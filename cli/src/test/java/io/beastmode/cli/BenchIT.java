@@ -1,0 +1,47 @@
+package io.beastmode.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.beastmode.stack.BeastTestStack;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code beast bench throughput} end to end on the shared test stack with a small preload: the bench's correctness
+ * check passes (every preloaded request is counted once in a final one-minute ALL window) and the JSON has the
+ * figures scripts read. No timing is asserted: speed figures come from running the bench, not from tests.
+ */
+class BenchIT {
+
+    @Test
+    void throughputBenchCountsEveryPreloadedRequestAndReportsItsFigures() throws Exception {
+        InspectIT.Run r = InspectIT.beast("bench", "throughput", "--events", "3000",
+                "--bootstrap-servers", BeastTestStack.bootstrapServers(),
+                "--schema-registry", BeastTestStack.registryUrl(), "--timeout", "180", "--json");
+        assertThat(r.rc()).as(r.err()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertThat(json.path("events").asLong()).isEqualTo(3000);
+        JsonNode check = json.path("check");
+        assertThat(check.path("ok").asBoolean()).isTrue();
+        assertThat(check.path("requestsPreloaded").asLong()).isPositive();
+        assertThat(check.path("requestsCounted").asLong()).isEqualTo(check.path("requestsPreloaded").asLong());
+        assertThat(check.path("duplicateWindows").asLong()).isZero();
+        assertThat(check.path("windows").asInt()).isPositive();
+        assertThat(json.path("preload").path("byKind").size()).isEqualTo(4);
+        assertThat(json.path("rawConsumer").path("records").asLong()).isEqualTo(3000 + json.path("preload")
+                .path("windowClosers").asLong());
+        assertThat(json.path("rawConsumer").path("eventsPerSecond").asDouble()).isPositive();
+        assertThat(json.path("pipeline").path("eventsPerSecond").asDouble()).isPositive();
+        assertThat(json.path("pipeline").path("processingGuarantee").asText()).isEqualTo("exactly_once_v2");
+        assertThat(json.path("ratio").asDouble()).isPositive();
+        assertThat(json.has("targets")).isTrue();
+    }
+
+    @Test
+    void helpListsTheSubcommandAndItsEnvironmentVariables() {
+        InspectIT.Run r = InspectIT.beast("bench", "throughput", "--help");
+        assertThat(r.rc()).isZero();
+        assertThat(r.out()).contains("--events", "BEAST_EVENTS", "--bootstrap-servers", "BEAST_BOOTSTRAP_SERVERS",
+                "--json", "BEAST_JSON");
+    }
+}
