@@ -1,5 +1,6 @@
 package io.beastmode.cli;
 
+import io.beastmode.cli.bench.LatencyBench;
 import io.beastmode.cli.bench.ThroughputBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code beast bench}: the pipeline's speed, measured against a baseline in the same run. */
 @Command(name = "bench", description = "Benchmarks of the pipeline on a real broker and registry (embedded unless "
         + "--bootstrap-servers/--schema-registry name a running stack); figures on stdout, --json for scripts.",
-        subcommands = {BenchCommand.Throughput.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +26,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "bench needs a subcommand: throughput");
+        throw new CommandLine.ParameterException(spec.commandLine(), "bench needs a subcommand: throughput or latency");
     }
 
     /** Where the bench runs: an embedded broker and registry, or an existing stack. */
@@ -154,6 +155,94 @@ public final class BenchCommand implements Runnable {
             sb.append(String.format(Locale.ROOT, "targets (>= %,.0f events/s and ratio >= %.2f): %s",
                     (Double) targets.get("pipelineEventsPerSecond"), (Double) targets.get("ratio"),
                     Boolean.TRUE.equals(targets.get("met")) ? "met" : "not met"));
+            return sb.toString();
+        }
+    }
+
+    @Command(name = "latency", description = {"Runs the pipeline with its insight stage under a steady load (the "
+            + "simulator paced at --speed times event time) and measures, p50/p95/p99 in ms: window close (the "
+            + "load passing its end plus the grace) to its final record being readable on the metrics topic, and a "
+            + "metric record to the proposal it triggers."})
+    static final class Latency implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target = new Target();
+
+        @Option(names = "--speed", defaultValue = "60", paramLabel = "X",
+                description = "Replay speed against event time (default: ${DEFAULT-VALUE}: a window closes every second).")
+        double speed;
+
+        @Option(names = "--duration", defaultValue = "120", paramLabel = "SECONDS",
+                description = "How long to replay (default: ${DEFAULT-VALUE}).")
+        int durationSeconds;
+
+        @Option(names = "--commit-interval", paramLabel = "DURATION",
+                description = "The pipeline's commit interval (default: the pipeline's own, 1s); under exactly-once "
+                        + "results become readable at the commit.")
+        String commitInterval;
+
+        @Option(names = "--partitions", defaultValue = "3", paramLabel = "P",
+                description = "Partitions of the bench topics (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Shared data root (default: ../shared/data next "
+                + "to the repository; the bundled sample when absent).")
+        Path data;
+
+        @Option(names = "--keep-topics", description = "Keep the bench topics afterwards (deleted by default).")
+        boolean keepTopics;
+
+        @Option(names = "--json", description = "Print the figures as JSON on stdout.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (speed <= 0 || durationSeconds < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--speed and --duration must be positive");
+            }
+            Duration commit = null;
+            if (commitInterval != null) {
+                try {
+                    commit = io.beastmode.topology.config.PipelineConfig.parseDuration(commitInterval);
+                } catch (RuntimeException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--commit-interval: " + e.getMessage());
+                }
+            }
+            PrintStream status = System.err;
+            Map<String, Object> result;
+            try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
+                result = new LatencyBench(new LatencyBench.Options(cluster.bootstrap, cluster.registryUrl, speed,
+                        Duration.ofSeconds(durationSeconds), partitions, seed,
+                        data != null ? data : NabCommand.sharedData(), commit, Duration.ofSeconds(120), keepTopics),
+                        status).run();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(json ? Json.write(result) : text(result));
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        @SuppressWarnings("unchecked")
+        static String text(Map<String, Object> r) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "load: %,d events in %.1f s (%,d events/s, speed %.0fx), commit interval %d ms%n",
+                    (Long) r.get("eventsPublished"), (Double) r.get("seconds"), (Long) r.get("eventsPerSecond"),
+                    (Double) r.get("speed"), (Long) r.get("commitIntervalMs")));
+            for (String k : new String[] {"windowCloseToMetricMs", "metricToProposalMs"}) {
+                Map<String, Object> p = (Map<String, Object>) r.get(k);
+                sb.append(String.format(Locale.ROOT, "%-22s n=%d p50=%s p95=%s p99=%s max=%s (ms)%n",
+                        k.equals("windowCloseToMetricMs") ? "window close -> metric" : "metric -> proposal",
+                        (Integer) p.get("count"), p.get("p50"), p.get("p95"), p.get("p99"), p.get("max")));
+            }
+            Map<String, Object> t = (Map<String, Object>) r.get("targets");
+            sb.append(String.format(Locale.ROOT, "targets (p95 < %.0f ms and < %.0f ms): %s",
+                    (Double) t.get("windowCloseToMetricP95Ms"), (Double) t.get("metricToProposalP95Ms"),
+                    Boolean.TRUE.equals(t.get("met")) ? "met" : "not met"));
             return sb.toString();
         }
     }

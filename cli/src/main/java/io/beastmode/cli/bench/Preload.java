@@ -42,13 +42,12 @@ public final class Preload {
     private Preload() {
     }
 
-    /** Creates the prefixed topics the pipeline reads and writes (idempotent). */
-    public static void createTopics(String bootstrap, PipelineTopics topics, String prefix, int partitions) {
+    /** Creates every contract topic with the prefix (idempotent). */
+    public static void createTopics(String bootstrap, String prefix, int partitions) {
         try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
             List<Topics.TopicSpec> specs = Topics.all(partitions).stream()
                     .map(s -> new Topics.TopicSpec(prefix + s.name(), s.valueType(), s.keyDescription(),
                             s.partitions(), s.configs()))
-                    .filter(s -> topics.inputs().contains(s.name()) || topics.outputs().contains(s.name()))
                     .toList();
             admin.ensureTopics(specs);
         }

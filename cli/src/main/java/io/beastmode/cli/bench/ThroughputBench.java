@@ -58,7 +58,7 @@ public final class ThroughputBench {
                 .build();
         long windowMs = config.tumblingWindow().toMillis();
         try {
-            Preload.createTopics(options.bootstrap(), config.topics(), prefix, options.partitions());
+            Preload.createTopics(options.bootstrap(), prefix, options.partitions());
             status.printf("bench: preloading %,d events into %s* (%d partitions)...%n", options.events(), prefix,
                     options.partitions());
             Preload.Result preload = Preload.run(options.bootstrap(), options.registryUrl(), config.topics(),
@@ -151,19 +151,19 @@ public final class ThroughputBench {
             return out;
         } finally {
             if (!options.keepTopics()) {
-                deleteTopics(prefix, run);
+                deleteTopics(options.bootstrap(), prefix, run, status);
             }
             deleteRecursively(stateDir);
         }
     }
 
     /** The bench's own topics: the prefixed contract topics and the application's internal ones. */
-    private void deleteTopics(String prefix, String applicationId) {
-        try (TopicAdmin admin = TopicAdmin.connect(options.bootstrap());
+    static void deleteTopics(String bootstrap, String prefix, String applicationId, PrintStream status) {
+        try (TopicAdmin admin = TopicAdmin.connect(bootstrap);
              org.apache.kafka.clients.admin.Admin raw = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                     "bootstrap.servers", options.bootstrap()))) {
+                     "bootstrap.servers", bootstrap))) {
             var names = raw.listTopics().names().get().stream()
-                    .filter(t -> t.startsWith(prefix) || t.startsWith(applicationId + "-")).toList();
+                    .filter(t -> t.startsWith(prefix) || t.startsWith(applicationId)).toList();
             admin.deleteTopics(names);
         } catch (Exception e) {
             status.println("bench: could not delete the bench topics (" + e + ")");

@@ -1,0 +1,274 @@
+package io.beastmode.cli.bench;
+
+import io.beastmode.analytics.v1.WindowMetrics;
+import io.beastmode.simulator.GatewaySimulator;
+import io.beastmode.simulator.SimEvent;
+import io.beastmode.simulator.SimulatorOptions;
+import io.beastmode.telemetry.v1.SelectionEvent;
+import io.beastmode.telemetry.v1.SelectionEventKind;
+import io.beastmode.clients.TelemetryPublisher;
+import io.beastmode.topology.BeastPipeline;
+import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.config.PipelineTopics;
+import io.beastmode.topology.insight.InsightConfig;
+import io.beastmode.topology.insight.InsightTopics;
+import io.beastmode.topology.serde.PipelineSerdes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code beast bench latency}: the pipeline and its insight stage under a steady load (the simulator paced at
+ * {@code speed} times the trace's event time), measuring
+ * <ul>
+ *   <li>window close to metric: from the moment the load closes a window (the wall clock at which the first event
+ *   with event time at or past its end plus the grace was published) to the moment its final record is readable
+ *   (read_committed) on the metrics topic;</li>
+ *   <li>metric to proposal: from a metric record being readable to a proposal it triggers being readable. The
+ *   insight stage stamps a proposal with the timestamp of the metric record it was processing, so the trigger is the
+ *   last metric record with that timestamp read before the proposal.</li>
+ * </ul>
+ * Both are reported as p50/p95/p99 (lower nearest rank) in milliseconds. Windows closed by idleness after the load
+ * stops are not counted.
+ */
+public final class LatencyBench {
+
+    public static final double TARGET_CLOSE_TO_METRIC_P95_MS = 1_000;
+    public static final double TARGET_METRIC_TO_PROPOSAL_P95_MS = 50;
+
+    public record Options(String bootstrap, String registryUrl, double speed, Duration duration, int partitions,
+                          long seed, Path data, Duration commitInterval, Duration timeout, boolean keepTopics) {
+    }
+
+    private final Options options;
+    private final PrintStream status;
+
+    public LatencyBench(Options options, PrintStream status) {
+        this.options = options;
+        this.status = status;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        String run = "bench-" + System.currentTimeMillis();
+        String prefix = run + ".";
+        Path stateDir = Files.createTempDirectory("beast-bench-");
+        PipelineConfig.Builder builder = PipelineConfig.builder()
+                .bootstrapServers(options.bootstrap())
+                .schemaRegistryUrl(options.registryUrl())
+                .applicationId(run)
+                .stateDir(stateDir)
+                .topics(PipelineTopics.prefixed(prefix))
+                .httpPort(-1);
+        if (options.commitInterval() != null) {
+            builder.commitInterval(options.commitInterval());
+        }
+        PipelineConfig config = builder.build();
+        long sizeMs = config.tumblingWindow().toMillis();
+        long graceMs = config.grace().toMillis();
+        try {
+            Preload.createTopics(options.bootstrap(), prefix, options.partitions());
+            try (Watcher watcher = new Watcher(config);
+                 BeastPipeline pipeline = BeastPipeline.start(config, InsightConfig.defaults())) {
+                if (!pipeline.awaitRunning(options.timeout())) {
+                    throw new IllegalStateException("the pipeline did not reach RUNNING (" + pipeline.streams().state() + ")");
+                }
+                status.printf("bench: pipeline running; replaying at %.0fx for %d s...%n", options.speed(),
+                        options.duration().toSeconds());
+                // Wall clock at which the load closed each window end (first event at or past end + grace).
+                TreeMap<Long, Long> closedAt = new TreeMap<>();
+                long published = 0;
+                long lastEventTime;
+                SimulatorOptions so = new SimulatorOptions().seed(options.seed()).speed(options.speed())
+                        .dataDir(options.data());
+                GatewaySimulator simulator = GatewaySimulator.create(so);
+                long t0 = System.nanoTime();
+                long end = t0 + options.duration().toNanos();
+                long first = Long.MIN_VALUE;
+                long nextClose = Long.MIN_VALUE;
+                long maxAggregated = Long.MIN_VALUE;
+                try (TelemetryPublisher publisher = Preload.publisher(options.bootstrap(), options.registryUrl(),
+                        config.topics())) {
+                    while (simulator.hasNext() && System.nanoTime() < end) {
+                        SimEvent e = simulator.next();
+                        if (first == Long.MIN_VALUE) {
+                            first = e.eventTime();
+                            nextClose = Math.floorDiv(first, sizeMs) * sizeMs + sizeMs;
+                        }
+                        long due = t0 + (long) ((e.eventTime() - first) * 1e6 / options.speed());
+                        long wait = due - System.nanoTime();
+                        if (wait > 1_000_000) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                        publisher.publish(e.record(), null);
+                        published++;
+                        boolean feedback = e.record() instanceof SelectionEvent s
+                                && s.getKind() == SelectionEventKind.QUALITY_FEEDBACK;
+                        if (!feedback) {
+                            maxAggregated = Math.max(maxAggregated, e.eventTime());
+                        }
+                        while (e.eventTime() >= nextClose + graceMs) {
+                            closedAt.put(nextClose, System.currentTimeMillis());
+                            nextClose += sizeMs;
+                        }
+                    }
+                    publisher.flush();
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                lastEventTime = maxAggregated;
+                status.printf("bench: published %,d events in %.1f s (%,.0f events/s); waiting for the last results...%n",
+                        published, seconds, published / seconds);
+                Thread.sleep(Math.max(3_000L, 3 * config.commitInterval().toMillis()));
+                watcher.stop();
+
+                List<Double> closeToMetric = new ArrayList<>();
+                for (Watcher.Seen m : watcher.metrics) {
+                    Long closed = closedAt.get(m.windowEnd);
+                    if (m.isFinal && closed != null && m.windowEnd + graceMs <= lastEventTime) {
+                        closeToMetric.add((double) (m.readAt - closed));
+                    }
+                }
+                List<Double> metricToProposal = new ArrayList<>();
+                for (Watcher.Seen p : watcher.proposals) {
+                    long trigger = Long.MIN_VALUE;
+                    for (Watcher.Seen m : watcher.metrics) {
+                        if (m.timestamp == p.timestamp && m.readAt <= p.readAt) {
+                            trigger = Math.max(trigger, m.readAt);
+                        }
+                    }
+                    if (trigger != Long.MIN_VALUE) {
+                        metricToProposal.add((double) (p.readAt - trigger));
+                    }
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("speed", options.speed());
+                out.put("seconds", ThroughputBench.round(seconds));
+                out.put("eventsPublished", published);
+                out.put("eventsPerSecond", Math.round(published / seconds));
+                out.put("commitIntervalMs", config.commitInterval().toMillis());
+                out.put("windowCloseToMetricMs", percentiles(closeToMetric));
+                out.put("metricToProposalMs", percentiles(metricToProposal));
+                Map<String, Object> targets = new LinkedHashMap<>();
+                targets.put("windowCloseToMetricP95Ms", TARGET_CLOSE_TO_METRIC_P95_MS);
+                targets.put("metricToProposalP95Ms", TARGET_METRIC_TO_PROPOSAL_P95_MS);
+                targets.put("met", !closeToMetric.isEmpty() && !metricToProposal.isEmpty()
+                        && percentile(closeToMetric, 0.95) < TARGET_CLOSE_TO_METRIC_P95_MS
+                        && percentile(metricToProposal, 0.95) < TARGET_METRIC_TO_PROPOSAL_P95_MS);
+                out.put("targets", targets);
+                return out;
+            }
+        } finally {
+            if (!options.keepTopics()) {
+                ThroughputBench.deleteTopics(options.bootstrap(), prefix, run, status);
+            }
+            ThroughputBench.deleteRecursively(stateDir);
+        }
+    }
+
+    static Map<String, Object> percentiles(List<Double> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", values.size());
+        for (double q : new double[] {0.50, 0.95, 0.99}) {
+            out.put("p" + Math.round(q * 100), values.isEmpty() ? null : percentile(values, q));
+        }
+        out.put("max", values.isEmpty() ? null : values.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        return out;
+    }
+
+    /** Lower nearest rank, the pipeline's own percentile definition: the value at rank floor(q * (n - 1)). */
+    static double percentile(List<Double> values, double q) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.floor(q * (sorted.length - 1))];
+    }
+
+    /** Reads the metrics and proposals topics (read_committed) and notes when each record became readable. */
+    static final class Watcher implements AutoCloseable {
+        record Seen(long timestamp, long readAt, long windowEnd, boolean isFinal) {
+        }
+
+        final List<Seen> metrics = new ArrayList<>();
+        final List<Seen> proposals = new ArrayList<>();
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Deserializer<WindowMetrics> metricsValues;
+        private final String metricsTopic;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Watcher(PipelineConfig config) {
+            PipelineSerdes serdes = PipelineSerdes.of(config);
+            this.metricsValues = serdes.windowMetrics().deserializer();
+            this.metricsTopic = config.topics().metrics();
+            String proposalsTopic = InsightTopics.of(config).proposals();
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            // Measure the pipeline, not the watcher's fetch wait.
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "beast-bench-latency-watcher");
+            this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(metricsTopic, proposalsTopic)) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            partitions.forEach(consumer::position);
+            this.thread = new Thread(this::loop, "beast-bench-latency-watcher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            try {
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        long now = System.currentTimeMillis();
+                        if (r.topic().equals(metricsTopic)) {
+                            WindowMetrics m = metricsValues.deserialize(r.topic(), r.headers(), r.value());
+                            synchronized (this) {
+                                metrics.add(new Seen(r.timestamp(), now, m.getWindowEnd(), m.getFinal$()));
+                            }
+                        } else if (r.value() != null) {
+                            synchronized (this) {
+                                proposals.add(new Seen(r.timestamp(), now, -1, true));
+                            }
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // stopping
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            consumer.wakeup();
+            thread.join(5_000);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (thread.isAlive()) {
+                stop();
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
