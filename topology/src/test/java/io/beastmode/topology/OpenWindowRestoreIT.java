@@ -58,7 +58,8 @@ class OpenWindowRestoreIT {
 
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
-            // Phase 1: minutes 0-2, nothing closes (no event past them).
+            // Phase 1: minutes 0-2. The watermark reaches at most 3m - grace, so minutes 0 and 1 may close here and
+            // minute 2 stays open across the restart.
             send(producer, topics, serdes, random, base, 0, 3 * MIN, 300, sentPerMinute);
             try (BeastPipeline first = BeastPipeline.start(config.stateDir(Files.createTempDirectory("beast-it-a"))
                     .build(), null)) {
@@ -70,9 +71,9 @@ class OpenWindowRestoreIT {
                 }
                 Thread.sleep(1_500); // the window task reads the repartition topic after the decode task, then commits
             }
-            // Phase 2, on a new empty state directory: more requests into the same (still open) windows, then one
-            // request and one cost event per input partition 10 minutes later, which close minutes 0-3 everywhere.
-            send(producer, topics, serdes, random, base, MIN, 4 * MIN, 200, sentPerMinute);
+            // Phase 2, on a new empty state directory: more requests into the window still open and the next ones,
+            // then one request and one cost event per input partition 10 minutes later, which close minutes 2-4.
+            send(producer, topics, serdes, random, base, 2 * MIN, 5 * MIN, 200, sentPerMinute);
             for (int p = 0; p < 3; p++) {
                 String key = keyFor(p);
                 var r = TestEvents.request(base + 10 * MIN, "code", "closer", 1.0).setRequestId(key).build();
