@@ -21,10 +21,10 @@ import java.util.Map;
  * <p>The watermark is the smallest over this task's input topics of the largest event time seen on each, minus the
  * grace: a task reads 4 topic partitions, and records of one topic may reach it minutes (a producer batch) after
  * newer records of another, so the task's overall stream time would run ahead of its own data. A topic with no record
- * for {@code idleMs} (of active time: wall clock while the stream thread runs, see {@link ActiveClock}) is left out of the minimum (no data on it, or the end of a replay); when all are
- * idle, the largest counts. A topic this task has not seen a record of yet does not count: Kafka Streams' own
- * enforced processing (it waits for partitions with unknown or non-zero lag before picking the oldest buffered
- * record) covers the start.
+ * for {@code idleMs} (of active time: wall clock while the stream thread runs, see {@link ActiveClock}) is left
+ * out of the minimum (no data on it, or the end of a replay); when all are idle, the largest counts. A topic this
+ * task has not seen a record of yet does not count: Kafka Streams' own enforced processing (it waits for partitions
+ * with unknown or non-zero lag before picking the oldest buffered record) covers the start.
  *
  * <p>The watermark goes out as soon as it crosses a window boundary (windows only close on boundaries, and this makes
  * closing deterministic: right after the record that moved it), and on a wall-clock punctuation whenever it moved at

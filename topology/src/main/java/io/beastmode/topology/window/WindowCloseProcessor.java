@@ -42,9 +42,10 @@ import java.util.function.LongSupplier;
  * aggregated once.
  *
  * <p>An upstream task that has never reported holds the low watermark at minus infinity, except when it stays silent
- * for {@code idleMs} of active time (wall clock while this stream thread runs, {@link ActiveClock}: no data, or a stalled upstream; Flink calls this idleness): then it is left out of the
- * minimum, and its events, if they come later, may be late. State (aggregates, watermarks, the close point) lives in
- * changelogged stores, so an exactly-once restart resumes exactly where the last commit was.
+ * for {@code idleMs} of active time (wall clock while this stream thread runs, {@link ActiveClock}: no data, or a
+ * stalled upstream; Flink calls this idleness): then it is left out of the minimum, and its events, if they come
+ * later, may be late. State (the observation log behind the open aggregates, the closed windows, watermarks, the
+ * close point) lives in changelogged stores, so an exactly-once restart resumes exactly where the last commit was.
  *
  * <p>Outputs: {@link WindowMetrics} keyed by the metrics key, and the late ALL copies ({@link Observation}, marked
  * late, with the low watermark in a header) for the dead-letter branch.
@@ -111,8 +112,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     }
 
     /** Store names, window sizes and options of the processor. */
-    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, String logStore, long sizeMs,
-                           long hoppingMs, long advanceMs, int upstreamPartitions, long idleMs, double tolerance,
+    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, String logStore,
+                           long sizeMs, long hoppingMs, long advanceMs, int upstreamPartitions, long idleMs, double tolerance,
                            boolean interim, Duration interimInterval) {
     }
 
