@@ -202,7 +202,17 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
                 new IllegalStateException("an observation without record metadata"));
         log.put(record.key() + LOG_SEPARATOR + offset, o.provenance() == null ? o : o.withProvenance(null), start);
         KeyValue<String, Long> window = KeyValue.pair(record.key(), start);
-        o.addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)));
+        WindowAggregate agg = open.get(window);
+        if (agg == null) {
+            // After init every open window with logged observations is in memory; one in the store but not in
+            // memory was written by a version without the log (an upgrade), so it is the starting point.
+            agg = tumbling.fetch(record.key(), start);
+            if (agg == null) {
+                agg = new WindowAggregate(tolerance);
+            }
+            open.put(window, agg);
+        }
+        o.addTo(agg);
         dirty.add(window);
     }
 
