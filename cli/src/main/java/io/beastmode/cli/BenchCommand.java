@@ -89,7 +89,7 @@ public final class BenchCommand implements Runnable {
                         + "and dead-letter their events as late."})
         String watermarkIdle;
 
-        @Option(names = "--timeout", defaultValue = "900", paramLabel = "SECONDS",
+        @Option(names = "--timeout", defaultValue = "3600", paramLabel = "SECONDS",
                 description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
