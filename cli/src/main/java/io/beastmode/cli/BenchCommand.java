@@ -116,6 +116,8 @@ public final class BenchCommand implements Runnable {
             PrintStream status = System.err;
             Map<String, Object> result;
             try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
+                // SIGTERM or Ctrl-C: the embedded registry is a child process and must not outlive us.
+                Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "beast-bench-stop"));
                 result = new ThroughputBench(new ThroughputBench.Options(cluster.bootstrap, cluster.registryUrl,
                         events, partitions, seed, data != null ? data : NabCommand.sharedData(), processingGuarantee,
                         streamsProperties, idle, Duration.ofSeconds(timeoutSeconds), keepTopics), status).run();
@@ -216,6 +218,7 @@ public final class BenchCommand implements Runnable {
             PrintStream status = System.err;
             Map<String, Object> result;
             try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "beast-bench-stop"));
                 result = new LatencyBench(new LatencyBench.Options(cluster.bootstrap, cluster.registryUrl, speed,
                         Duration.ofSeconds(durationSeconds), partitions, seed,
                         data != null ? data : NabCommand.sharedData(), commit, Duration.ofSeconds(120), keepTopics),
