@@ -1,6 +1,7 @@
 package io.beastmode.stack;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,8 +169,24 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         EmbeddedKafka node = nodes[index];
         if (node != null) {
             nodes[index] = null;
-            node.close();
+            withoutExit(node::close);
             log.info("Kafka node {} stopped", index + 1);
+        }
+    }
+
+    /**
+     * Runs a node shutdown with Kafka's exit and halt procedures replaced by a log line: a fault while a node
+     * stops (e.g. its raft client not finishing a graceful shutdown in time) calls them, which would end the JVM
+     * that hosts the other nodes and the tests.
+     */
+    private static void withoutExit(Runnable shutdown) {
+        Exit.setExitProcedure((code, message) -> log.warn("Kafka asked to exit ({}): {}; ignored", code, message));
+        Exit.setHaltProcedure((code, message) -> log.warn("Kafka asked to halt ({}): {}; ignored", code, message));
+        try {
+            shutdown.run();
+        } finally {
+            Exit.resetExitProcedure();
+            Exit.resetHaltProcedure();
         }
     }
 
@@ -195,10 +212,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 stops.add(node::close);
             }
         }
-        inParallel(stops).exceptionally(e -> {
+        withoutExit(() -> inParallel(stops).exceptionally(e -> {
             log.warn("stopping the Kafka cluster: {}", e.toString());
             return null;
-        }).join();
+        }).join());
         EmbeddedKafka.deleteRecursively(dataDir);
     }
 }

@@ -5,7 +5,10 @@ import io.beastmode.analytics.v1.WindowMetrics;
 import io.beastmode.stack.BeastTestStack;
 import io.beastmode.stack.EmbeddedKafkaCluster;
 import io.beastmode.stack.Ports;
+import io.beastmode.telemetry.v1.CacheOutcome;
+import io.beastmode.telemetry.v1.CacheTier;
 import io.beastmode.telemetry.v1.RequestEvent;
+import io.beastmode.telemetry.v1.SelectionReason;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.PipelineTopics;
 import io.beastmode.topology.serde.PipelineSerdes;
@@ -156,10 +159,10 @@ class ScaleOutIT {
             }
             assertThat(countsBeforeKill.values()).as("the victim's keys have state before the kill")
                     .allMatch(c -> c > 0);
-            Map<TopicPartition, Long> committedAtKill = committedInputOffsets(bootstrap, appId, topics);
-
             long killedAt = System.currentTimeMillis();
             instances.get(victim).destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
+            // What was committed when it died: its partitions move on only once a survivor took them over.
+            Map<TopicPartition, Long> committedAtKill = committedInputOffsets(bootstrap, appId, topics);
             System.out.printf("scale-out: killed instance %d (port %d) owning %s at %d ms; owners %s%n", victim,
                     ports[victim], victimModels, killedAt - runStart, owner);
 
@@ -201,16 +204,29 @@ class ScaleOutIT {
             assertThat(failedSends.get()).isZero();
             long requestsSent = sent.get();
 
-            // Cost events past the last window + grace on every input partition close every window.
+            // One event 10 minutes past the last one on every partition of every input topic: every decode task's
+            // watermark passes the last window + grace, so all windows close now rather than after the watermark
+            // idle time. The flush request falls in a window that never closes: never counted.
+            long flushTime = lastEventTime.get() + 10 * MIN;
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-                for (int i = 0; i < 12; i++) {
-                    var flush = TestEvents.cost(lastEventTime.get() + 10 * MIN, "flush-" + i, "flush-" + i, 0.0, null)
-                            .build();
-                    ItSupport.send(producer, topics.cost(), flush.getRequestId(), flush,
-                            serdes.costEvent().serializer());
+                for (int p = 0; p < 3; p++) {
+                    RequestEvent r = TestEvents.request(flushTime, "chat", "flush", 1).build();
+                    send(producer, topics.requests(), p, flushTime, r.getRequestId(),
+                            serdes.requestEvent().serializer().serialize(topics.requests(), r));
+                    var c = TestEvents.cost(flushTime, "flush", "flush", 0.0, null).build();
+                    send(producer, topics.cost(), p, flushTime, c.getRequestId(),
+                            serdes.costEvent().serializer().serialize(topics.cost(), c));
+                    var ce = TestEvents.cache(flushTime, CacheTier.EXACT, "flush", CacheOutcome.MISS, 1).build();
+                    send(producer, topics.cache(), p, flushTime, ce.getRequestId(),
+                            serdes.cacheEvent().serializer().serialize(topics.cache(), ce));
+                    var s = TestEvents.selection(flushTime, "chat", "flush", SelectionReason.STRATEGY, 1.0,
+                            Map.of("flush", 1.0)).build();
+                    send(producer, topics.selection(), p, flushTime, s.getRequestId(),
+                            serdes.selectionEvent().serializer().serialize(topics.selection(), s));
                 }
                 producer.flush();
             }
+            long flushedAt = System.currentTimeMillis();
 
             long counted = 0;
             long lateRequests = 0;
@@ -254,9 +270,9 @@ class ScaleOutIT {
                     }
                 }
             }
-            System.out.printf("scale-out: %d requests sent; %d counted in %d final ALL 1-minute windows, %d late, "
-                    + "duplicate windows %s%n", requestsSent, counted, windowStarts.size(), lateRequests,
-                    duplicateWindows);
+            System.out.printf("scale-out: %d requests sent; %d counted in %d final ALL 1-minute windows (all read "
+                    + "%d ms after the flush), %d late, duplicate windows %s%n", requestsSent, counted,
+                    windowStarts.size(), System.currentTimeMillis() - flushedAt, lateRequests, duplicateWindows);
             assertThat(lateRequests).isZero();
             assertThat(duplicateWindows).isEmpty();
             assertThat(counted).isEqualTo(requestsSent);
@@ -440,6 +456,11 @@ class ScaleOutIT {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20),
                 new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String topic, int partition, long time,
+                             String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, partition, time, key, value));
     }
 
     private static void sleepUntil(long at) throws InterruptedException {
