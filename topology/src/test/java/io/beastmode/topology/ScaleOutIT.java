@@ -84,8 +84,20 @@ class ScaleOutIT {
         String prefix = "scale-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         PipelineTopics topics = PipelineTopics.prefixed(prefix);
         String appId = prefix + "pipeline";
-        List<Process> instances = new ArrayList<>();
+        List<Process> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Should this JVM end abruptly, the instances must not outlive it (they would keep writing their logs).
+        Thread reaper = new Thread(() -> instances.forEach(Process::destroyForcibly), "scale-out-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3)) {
+            run(cluster, registry, work, topics, appId, instances);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        }
+    }
+
+    private void run(EmbeddedKafkaCluster cluster, String registry, Path work, PipelineTopics topics, String appId,
+                     List<Process> instances) throws Exception {
+        try {
             String bootstrap = cluster.bootstrapServers();
             createTopics(bootstrap, topics);
             PipelineConfig config = PipelineConfig.builder().bootstrapServers(bootstrap).schemaRegistryUrl(registry)
@@ -98,10 +110,12 @@ class ScaleOutIT {
                 ports[i] = Ports.freePort();
                 instances.add(startInstance(i, ports[i], bootstrap, registry, appId, topics, work));
             }
-            long startDeadline = System.currentTimeMillis() + 120_000;
+            long launched = System.currentTimeMillis();
             for (int port : ports) {
-                awaitHealthy(port, startDeadline);
+                awaitHealthy(port, launched + 120_000);
             }
+            System.out.printf("scale-out: %d instances RUNNING %d ms after launch%n", INSTANCES,
+                    System.currentTimeMillis() - launched);
 
             long base = (System.currentTimeMillis() - 2 * 3_600_000L) / MIN * MIN;
             List<String> models = new ArrayList<>();
@@ -285,11 +299,12 @@ class ScaleOutIT {
                 assertThat(count(r)).as(m).isEqualTo(sentPerModel.get(m).get());
             }
         } finally {
+            // SIGTERM while the brokers are still up: each survivor closes Kafka Streams cleanly.
             for (Process p : instances) {
                 p.destroy();
             }
             for (Process p : instances) {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                if (!p.waitFor(40, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
             }
