@@ -34,14 +34,17 @@ public final class StreamsProps {
         // Cluster settings: internal topics replicated like the contract topics (TopicAdmin), one broker may fail
         // without stopping exactly-once writes, and standby stores make an instance's failure a short hand-over.
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.replicationFactor());
-        if (c.replicationFactor() >= 3) {
-            p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
-                    String.valueOf(c.replicationFactor() - 1));
-        }
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, c.numStandbyReplicas());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.putAll(c.extraStreamsProps());
+        // Whether the factor came from replication.factor or streams.replication.factor: from 3 replicas on, the
+        // internal topics accept a write once factor - 1 hold it, unless min ISR was set explicitly.
+        int replicationFactor = Integer.parseInt(String.valueOf(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)));
+        if (replicationFactor >= 3) {
+            p.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    String.valueOf(replicationFactor - 1));
+        }
         return p;
     }
 }

@@ -85,6 +85,9 @@ class PipelineConfigTest {
         assertThat(p.get(StreamsConfig.topicPrefix("min.insync.replicas"))).isEqualTo("2");
         assertThat(p.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
         assertThat(c.toBuilder().build()).isEqualTo(c);
+        // The deploy files' spelling (a pass-through Streams property) gets the same min ISR.
+        Properties viaExtras = StreamsProps.of(PipelineConfig.fromProperties(Map.of("streams.replication.factor", "3")));
+        assertThat(viaExtras.get(StreamsConfig.topicPrefix("min.insync.replicas"))).isEqualTo("2");
     }
 
     @Test
