@@ -125,6 +125,7 @@ class ScaleOutIT {
             Map<String, AtomicLong> sentPerModel = new ConcurrentHashMap<>();
             models.forEach(m -> sentPerModel.put(m, new AtomicLong()));
             AtomicLong sent = new AtomicLong();
+            Map<Long, Long> sentPerWindow = new java.util.concurrent.ConcurrentSkipListMap<>();
             AtomicLong failedSends = new AtomicLong();
             AtomicLong lastEventTime = new AtomicLong(base);
             AtomicReference<Throwable> producerError = new AtomicReference<>();
@@ -149,6 +150,7 @@ class ScaleOutIT {
                             } else {
                                 sent.incrementAndGet();
                                 sentPerModel.get(model).incrementAndGet();
+                                sentPerWindow.merge(t / MIN * MIN - base, 1L, Long::sum);
                             }
                         });
                         lastEventTime.set(t);
@@ -177,8 +179,17 @@ class ScaleOutIT {
             instances.get(victim).destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
             // What was committed when it died: its partitions move on only once a survivor took them over.
             Map<TopicPartition, Long> committedAtKill = committedInputOffsets(bootstrap, appId, topics);
-            System.out.printf("scale-out: killed instance %d (port %d) owning %s at %d ms; owners %s%n", victim,
-                    ports[victim], victimModels, killedAt - runStart, owner);
+            // The ALL series (what the final count below reads) has one owner too; say whether it moved.
+            List<Integer> allOwner = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                HttpResponse<String> r = i == victim ? null : querySeries(ports[i], "ALL/", base, true);
+                if (r != null && r.statusCode() == 200) {
+                    allOwner.add(i);
+                }
+            }
+            System.out.printf("scale-out: killed instance %d (port %d) owning %s at %d ms; owners %s; ALL now "
+                    + "owned by survivor %s (none: it was the killed one's)%n", victim, ports[victim], victimModels,
+                    killedAt - runStart, owner, allOwner);
 
             // Queries to a survivor for the victim's keys: fail while the dead owner is still in the metadata,
             // then answer again, from state that lost nothing (standby or changelog restore).
@@ -245,6 +256,7 @@ class ScaleOutIT {
             long counted = 0;
             long lateRequests = 0;
             Set<Long> windowStarts = new HashSet<>();
+            Map<Long, Long> countedPerWindow = new java.util.TreeMap<>();
             List<Long> duplicateWindows = new ArrayList<>();
             try (KafkaConsumer<String, byte[]> consumer = ItSupport.consumer(bootstrap)) {
                 consumer.subscribe(List.of(topics.metrics(), topics.dlq()));
@@ -263,6 +275,7 @@ class ScaleOutIT {
                         WindowMetrics m = metrics.deserialize(r.topic(), r.value());
                         if (m.getDimension() == Dimension.ALL && m.getWindowSizeMs() == MIN && m.getFinal$()) {
                             counted += m.getRequests().getCount();
+                            countedPerWindow.merge(m.getWindowStart() - base, m.getRequests().getCount(), Long::sum);
                             if (!windowStarts.add(m.getWindowStart())) {
                                 duplicateWindows.add(m.getWindowStart());
                             }
@@ -276,6 +289,8 @@ class ScaleOutIT {
                             WindowMetrics m = metrics.deserialize(r.topic(), r.value());
                             if (m.getDimension() == Dimension.ALL && m.getWindowSizeMs() == MIN && m.getFinal$()) {
                                 counted += m.getRequests().getCount();
+                                countedPerWindow.merge(m.getWindowStart() - base, m.getRequests().getCount(),
+                                        Long::sum);
                                 if (!windowStarts.add(m.getWindowStart())) {
                                     duplicateWindows.add(m.getWindowStart());
                                 }
@@ -287,6 +302,8 @@ class ScaleOutIT {
             System.out.printf("scale-out: %d requests sent; %d counted in %d final ALL 1-minute windows (all read "
                     + "%d ms after the flush), %d late, duplicate windows %s%n", requestsSent, counted,
                     windowStarts.size(), System.currentTimeMillis() - flushedAt, lateRequests, duplicateWindows);
+            System.out.printf("scale-out: per window (ms after the first) sent %s, counted %s%n", sentPerWindow,
+                    countedPerWindow);
             assertThat(lateRequests).isZero();
             assertThat(duplicateWindows).isEmpty();
             assertThat(counted).isEqualTo(requestsSent);
@@ -392,8 +409,12 @@ class ScaleOutIT {
     }
 
     private HttpResponse<String> query(int port, String model, long base, boolean markForwarded) {
+        return querySeries(port, "MODEL/" + model, base, markForwarded);
+    }
+
+    private HttpResponse<String> querySeries(int port, String series, long base, boolean markForwarded) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/metrics/1m/MODEL/" + model + "?from=" + base + "&to=" + (base + 60 * MIN)))
+                + "/api/metrics/1m/" + series + "?from=" + base + "&to=" + (base + 60 * MIN)))
                 .timeout(Duration.ofSeconds(15)).GET();
         if (markForwarded) {
             req.header("X-Beast-Forwarded", "probe");
