@@ -115,6 +115,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", minIsr);
         p.put("default.replication.factor", rf);
         p.put("min.insync.replicas", minIsr);
+        // No controlled shutdown: the last node's broker would wait 5 minutes for a quorum that its peers already
+        // took down when the cluster closes. A stopped node is therefore a crashed broker for the others: its
+        // partitions get new leaders once the controller fences it, after the broker session timeout (3 s here).
+        p.put("controlled.shutdown.enable", "false");
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "500");
         return p;
     }
 
@@ -162,8 +168,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
-     * Stops node {@code index} (0-based) with a regular broker shutdown: its partitions' leadership moves to the
-     * other replicas, its controller leaves the quorum's active set. Its data stays for {@link #restart(int)}.
+     * Stops node {@code index} (0-based) without a controlled shutdown, as a crashed broker looks to the others:
+     * its partitions' leadership moves to the other in-sync replicas once the controller fences it (broker session
+     * timeout, 3 s), its controller leaves the quorum. Its data stays for {@link #restart(int)}.
      */
     public synchronized void stop(int index) {
         EmbeddedKafka node = nodes[index];
