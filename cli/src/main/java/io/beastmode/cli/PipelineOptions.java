@@ -44,6 +44,8 @@ final class PipelineOptions {
             {PipelineConfig.CACHE_USD_PER_MILLION_TOKENS, "USD", "Price that turns cache-saved tokens into USD saved."},
             {PipelineConfig.QUALITY_TOLERANCE, "X", "A selection is accurate when its quality is within this of the best candidate's."},
             {PipelineConfig.WATERMARK_IDLE, "DURATION", "An input partition or topic silent this long (wall clock) no longer holds windows open."},
+            {PipelineConfig.REPLICATION_FACTOR, "N", "Replication factor of the internal (repartition, changelog) topics; -1 = the broker default. 3 on a cluster (then min ISR 2)."},
+            {PipelineConfig.NUM_STANDBY_REPLICAS, "N", "Warm standby copies of each state store on other instances (1 with several instances: fast fail-over)."},
     };
 
     private PipelineOptions() {

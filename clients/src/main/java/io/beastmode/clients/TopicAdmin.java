@@ -118,7 +118,7 @@ public final class TopicAdmin implements AutoCloseable {
             if (present.contains(spec.name())) {
                 existing.add(spec.name());
             } else {
-                toCreate.add(new NewTopic(spec.name(), spec.partitions(), rf).configs(spec.configs()));
+                toCreate.add(new NewTopic(spec.name(), spec.partitions(), rf).configs(creationConfigs(spec, rf)));
             }
         }
         if (!toCreate.isEmpty()) {
@@ -251,6 +251,19 @@ public final class TopicAdmin implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new KafkaOperationException("interrupted while waiting for the broker", e);
         }
+    }
+
+    /**
+     * The spec's configs plus, when replicated 3 or more times and the spec does not say otherwise,
+     * {@code min.insync.replicas} = factor - 1: acks=all (every exactly-once producer) then survives one broker down
+     * but never acknowledges a write held by a single replica.
+     */
+    static Map<String, String> creationConfigs(TopicSpec spec, int replicationFactor) {
+        Map<String, String> configs = new LinkedHashMap<>(spec.configs());
+        if (replicationFactor >= 3) {
+            configs.putIfAbsent("min.insync.replicas", String.valueOf(replicationFactor - 1));
+        }
+        return configs;
     }
 
     private int effectiveReplicationFactor() {

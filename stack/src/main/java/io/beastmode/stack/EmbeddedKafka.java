@@ -56,17 +56,27 @@ public final class EmbeddedKafka implements AutoCloseable {
      * it afterwards. {@code overrides} win over the defaults (e.g. {@code num.partitions}).
      */
     public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, Properties overrides) {
+        Properties props = brokerProperties(dataDir.resolve("kraft-logs"), brokerPort, controllerPort);
+        props.putAll(overrides);
+        return startNode(dataDir, brokerPort, controllerPort, props, Uuid.randomUuid().toString(), true);
+    }
+
+    /**
+     * Starts one KRaft node with exactly {@code props} (its {@code log.dirs} under {@code dataDir}), formatting the
+     * storage with {@code clusterId} on first use: {@code standalone} for a single-node dynamic quorum, otherwise
+     * for the static quorum of {@code controller.quorum.voters} (the nodes of an {@link EmbeddedKafkaCluster}).
+     * Returns when the broker listens; a broker of a multi-node cluster only returns once a controller quorum formed.
+     */
+    static EmbeddedKafka startNode(Path dataDir, int brokerPort, int controllerPort, Properties props, String clusterId, boolean standalone) {
         try {
             Files.createDirectories(dataDir);
-            Path logDir = dataDir.resolve("kraft-logs");
-            Properties props = brokerProperties(logDir, brokerPort, controllerPort);
-            props.putAll(overrides);
+            Path logDir = Path.of(props.getProperty("log.dirs"));
             Path propsFile = dataDir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(propsFile)) {
                 props.store(out, "written by beast-mode EmbeddedKafka");
             }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(propsFile);
+                format(propsFile, clusterId, standalone);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
@@ -105,11 +115,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path propsFile) {
+    private static void format(Path propsFile, String clusterId, boolean standalone) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        String clusterId = Uuid.randomUuid().toString();
-        int rc = StorageTool.execute(new String[]{"format", "--standalone", "-t", clusterId, "-c", propsFile.toString()},
-                new PrintStream(captured, true, StandardCharsets.UTF_8));
+        String[] args = standalone
+                ? new String[]{"format", "--standalone", "-t", clusterId, "-c", propsFile.toString()}
+                : new String[]{"format", "-t", clusterId, "-c", propsFile.toString()};
+        int rc = StorageTool.execute(args, new PrintStream(captured, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("formatting Kafka storage failed (exit " + rc + "): "
                     + captured.toString(StandardCharsets.UTF_8));
@@ -156,7 +167,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

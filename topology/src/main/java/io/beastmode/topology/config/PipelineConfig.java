@@ -34,6 +34,11 @@ import java.util.Properties;
  *                           windows; 0 = unknown, {@code BeastPipeline} looks it up (the topology then assumes 1)
  * @param watermarkIdle      an upstream task that sent no watermark for this long (wall clock) no longer holds
  *                           windows open (it has no data, or stalled); its later events may then be late
+ * @param replicationFactor  replication factor of the internal topics (repartition, changelog) Kafka Streams creates;
+ *                           -1 = the broker's {@code default.replication.factor}. With 3 or more, those topics also
+ *                           get {@code min.insync.replicas} = factor - 1 (2 for 3), so one broker may fail
+ * @param numStandbyReplicas warm copies of each store kept on other instances; a failed instance's tasks resume on
+ *                           an instance holding a standby instead of replaying the whole changelog
  */
 public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, Map<String, String> serdeConfigs,
                              String applicationId, Path stateDir, int numStreamThreads, String processingGuarantee,
@@ -43,7 +48,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                              long rocksDbBlockCacheBytes, long rocksDbWriteBufferBytes, PipelineTopics topics,
                              Duration commitInterval, double cacheUsdPerMillionTokensSaved, double qualityTolerance,
                              Map<String, String> extraStreamsProps, int upstreamPartitions,
-                             Duration watermarkIdle) {
+                             Duration watermarkIdle, int replicationFactor, int numStandbyReplicas) {
 
     public static final String DEFAULT_APPLICATION_ID = "beast-pipeline";
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -66,6 +71,13 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         requirePositive(hoppingAdvance, "hoppingAdvance");
         requirePositive(commitInterval, "commitInterval");
         requirePositive(watermarkIdle, "watermarkIdle");
+        if (replicationFactor == 0 || replicationFactor < -1) {
+            throw new IllegalArgumentException("replicationFactor must be -1 (broker default) or >= 1: "
+                    + replicationFactor);
+        }
+        if (numStandbyReplicas < 0) {
+            throw new IllegalArgumentException("numStandbyReplicas must be >= 0: " + numStandbyReplicas);
+        }
         if (upstreamPartitions < 0) {
             throw new IllegalArgumentException("upstreamPartitions must be >= 0: " + upstreamPartitions);
         }
@@ -146,6 +158,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
     public static final String CACHE_USD_PER_MILLION_TOKENS = "cache.usd.per.million.tokens";
     public static final String QUALITY_TOLERANCE = "quality.tolerance";
     public static final String WATERMARK_IDLE = "watermark.idle";
+    public static final String REPLICATION_FACTOR = "replication.factor";
+    public static final String NUM_STANDBY_REPLICAS = "num.standby.replicas";
     public static final String TOPIC_PREFIX = "topic.";           // topic.requests, topic.cache, ... topic.dlq
     public static final String STREAMS_PREFIX = "streams.";       // streams.<any Kafka Streams property>
     public static final String SERDE_PREFIX = "serde.";           // serde.<any serde/registry config>
@@ -186,6 +200,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 case COMMIT_INTERVAL -> b.commitInterval(parseDuration(value));
                 case CACHE_USD_PER_MILLION_TOKENS -> b.cacheUsdPerMillionTokensSaved(Double.parseDouble(value));
                 case QUALITY_TOLERANCE -> b.qualityTolerance(Double.parseDouble(value));
+                case REPLICATION_FACTOR -> b.replicationFactor(Integer.parseInt(value));
+                case NUM_STANDBY_REPLICAS -> b.numStandbyReplicas(Integer.parseInt(value));
                 default -> {
                     if (k.startsWith(STREAMS_PREFIX)) {
                         b.extraStreamsProp(k.substring(STREAMS_PREFIX.length()), value);
@@ -218,7 +234,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 NUM_STREAM_THREADS, PROCESSING_GUARANTEE, TUMBLING_WINDOW, HOPPING_WINDOW, HOPPING_ADVANCE, GRACE,
                 INTERIM_RESULTS, MAX_FUTURE_SKEW, MIN_EVENT_TIME, STORE_RETENTION, HTTP_HOST, HTTP_PORT,
                 APPLICATION_SERVER, ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, COMMIT_INTERVAL,
-                CACHE_USD_PER_MILLION_TOKENS, QUALITY_TOLERANCE, "topic.requests", "topic.cache", "topic.selection",
+                CACHE_USD_PER_MILLION_TOKENS, QUALITY_TOLERANCE, WATERMARK_IDLE, REPLICATION_FACTOR,
+                NUM_STANDBY_REPLICAS, "topic.requests", "topic.cache", "topic.selection",
                 "topic.cost", "topic.metrics", "topic.dlq"}) {
             String value = env.get(envName(key));
             if (value != null) {
@@ -306,7 +323,9 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 COMMIT_INTERVAL + "=" + d.commitInterval,
                 CACHE_USD_PER_MILLION_TOKENS + "=" + d.cacheUsdPerMillionTokensSaved,
                 QUALITY_TOLERANCE + "=" + d.qualityTolerance,
-                WATERMARK_IDLE + "=" + d.watermarkIdle);
+                WATERMARK_IDLE + "=" + d.watermarkIdle,
+                REPLICATION_FACTOR + "=" + d.replicationFactor,
+                NUM_STANDBY_REPLICAS + "=" + d.numStandbyReplicas);
     }
 
     /** Mutable builder; every field starts at its default. */
@@ -338,6 +357,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         private final Map<String, String> extraStreamsProps = new LinkedHashMap<>();
         private int upstreamPartitions = 0;
         private Duration watermarkIdle = Duration.ofSeconds(30);
+        private int replicationFactor = -1;
+        private int numStandbyReplicas = 0;
 
         private Builder() {
         }
@@ -370,6 +391,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
             extraStreamsProps.putAll(c.extraStreamsProps);
             upstreamPartitions = c.upstreamPartitions;
             watermarkIdle = c.watermarkIdle;
+            replicationFactor = c.replicationFactor;
+            numStandbyReplicas = c.numStandbyReplicas;
         }
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -401,6 +424,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         public Builder extraStreamsProps(Map<String, String> m) { extraStreamsProps.putAll(m); return this; }
         public Builder upstreamPartitions(int v) { upstreamPartitions = v; return this; }
         public Builder watermarkIdle(Duration v) { watermarkIdle = v; return this; }
+        public Builder replicationFactor(int v) { replicationFactor = v; return this; }
+        public Builder numStandbyReplicas(int v) { numStandbyReplicas = v; return this; }
 
         /** One topic by its short name: requests, cache, selection, cost, metrics or dlq. */
         public Builder topic(String name, String topic) {
@@ -423,7 +448,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                     interimResults, maxFutureSkew, minEventTime, storeRetention, httpHost, httpPort,
                     applicationServer, rocksDbBlockCacheBytes, rocksDbWriteBufferBytes, topics, commitInterval,
                     cacheUsdPerMillionTokensSaved, qualityTolerance, extraStreamsProps, upstreamPartitions,
-                    watermarkIdle);
+                    watermarkIdle, replicationFactor, numStandbyReplicas);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.beastmode.topology.EventTimeExtractor;
 import io.beastmode.topology.rocksdb.BoundedMemoryRocksDBConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.Properties;
@@ -30,9 +31,20 @@ public final class StreamsProps {
         if (c.applicationServer() != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, c.applicationServer());
         }
+        // Cluster settings: internal topics replicated like the contract topics (TopicAdmin), one broker may fail
+        // without stopping exactly-once writes, and standby stores make an instance's failure a short hand-over.
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.replicationFactor());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, c.numStandbyReplicas());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.putAll(c.extraStreamsProps());
+        // Whether the factor came from replication.factor or streams.replication.factor: from 3 replicas on, the
+        // internal topics accept a write once factor - 1 hold it, unless min ISR was set explicitly.
+        int replicationFactor = Integer.parseInt(String.valueOf(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)));
+        if (replicationFactor >= 3) {
+            p.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    String.valueOf(replicationFactor - 1));
+        }
         return p;
     }
 }

@@ -74,6 +74,35 @@ class PipelineConfigTest {
     }
 
     @Test
+    void clusterSettingsComeFromEnvAndReachStreams() {
+        PipelineConfig c = PipelineConfig.fromEnv(Map.of("BEAST_REPLICATION_FACTOR", "3",
+                "BEAST_NUM_STANDBY_REPLICAS", "1", "BEAST_WATERMARK_IDLE", "90s"));
+        assertThat(c.replicationFactor()).isEqualTo(3);
+        assertThat(c.numStandbyReplicas()).isEqualTo(1);
+        assertThat(c.watermarkIdle()).isEqualTo(Duration.ofSeconds(90));
+        Properties p = StreamsProps.of(c);
+        assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+        assertThat(p.get(StreamsConfig.topicPrefix("min.insync.replicas"))).isEqualTo("2");
+        assertThat(p.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        // The deploy files' spelling (a pass-through Streams property) gets the same min ISR.
+        Properties viaExtras = StreamsProps.of(PipelineConfig.fromProperties(Map.of("streams.replication.factor", "3")));
+        assertThat(viaExtras.get(StreamsConfig.topicPrefix("min.insync.replicas"))).isEqualTo("2");
+    }
+
+    @Test
+    void singleBrokerDefaultsLeaveReplicationToTheBroker() {
+        Properties p = StreamsProps.of(PipelineConfig.builder().build());
+        assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(-1);
+        assertThat(p).doesNotContainKey(StreamsConfig.topicPrefix("min.insync.replicas"));
+        assertThat(p.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(0);
+        assertThatThrownBy(() -> PipelineConfig.builder().replicationFactor(0).build())
+                .hasMessageContaining("replicationFactor");
+        assertThatThrownBy(() -> PipelineConfig.builder().numStandbyReplicas(-1).build())
+                .hasMessageContaining("numStandbyReplicas");
+    }
+
+    @Test
     void rejectsInconsistentSettings() {
         assertThatThrownBy(() -> PipelineConfig.builder().hoppingAdvance(Duration.ofMinutes(6)).build())
                 .hasMessageContaining("hoppingAdvance");
