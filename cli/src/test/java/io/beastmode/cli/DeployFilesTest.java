@@ -204,6 +204,7 @@ class DeployFilesTest {
             }
             pipelines.add(s.getKey());
             int port = Integer.parseInt(e.get("BEAST_HTTP_PORT"));
+            assertThat(port).as("the pipeline's default HTTP port").isEqualTo(PipelineConfig.DEFAULT_HTTP_PORT);
             pipelinePorts.put(s.getKey(), port);
             assertThat(e.get("BEAST_HTTP_HOST")).as("reachable from other containers").isEqualTo("0.0.0.0");
             assertThat(e.get("BEAST_APPLICATION_SERVER")).isEqualTo(s.getKey() + ":" + port);
@@ -249,6 +250,7 @@ class DeployFilesTest {
         Map<String, String> e = env(container.path("env"));
         assertVariablesAreOptions("k8s pipeline", container.path("args"), e);
         int port = Integer.parseInt(e.get("BEAST_HTTP_PORT"));
+        assertThat(port).as("the pipeline's default HTTP port").isEqualTo(PipelineConfig.DEFAULT_HTTP_PORT);
         assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(port);
         String portName = container.path("ports").get(0).path("name").asText();
         JsonNode readiness = container.path("readinessProbe").path("httpGet");
