@@ -71,8 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Stop the replay after this much wall-clock time (90s, 2m, PT2M); default: the whole replay.")
     String duration;
 
-    @Option(names = "--http-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of the pipeline's JSON API on 127.0.0.1 (0 = any free port, -1 = off; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "" + PipelineConfig.DEFAULT_HTTP_PORT, paramLabel = "PORT",
+            description = "Port of the dashboard, JSON API and /metrics on 127.0.0.1 (0 = any free port, -1 = off; "
+                    + "default: ${DEFAULT-VALUE}, or any free port when that one is taken).")
     int httpPort;
 
     @Option(names = "--drain-timeout", defaultValue = "60", paramLabel = "SECONDS",
@@ -125,6 +126,11 @@ public final class DemoCommand implements Callable<Integer> {
         status.println("demo: topics ready (" + provisioned.createdTopics().size() + " created), "
                 + provisioned.subjects().size() + " subjects registered");
 
+        int port = httpPort;
+        if (port == PipelineConfig.DEFAULT_HTTP_PORT && !bindable(port)) {
+            status.println("demo: 127.0.0.1:" + port + " is taken (another pipeline or demo?); the dashboard takes a free port");
+            port = 0;
+        }
         // A fresh application id per run: no state or offsets of an earlier demo get in the way.
         String applicationId = "beast-demo-" + System.currentTimeMillis();
         PipelineConfig config = PipelineConfig.fromProperties(Map.of(
@@ -132,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
                 PipelineConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl,
                 PipelineConfig.APPLICATION_ID, applicationId,
                 PipelineConfig.STATE_DIR, work.resolve("streams").toString(),
-                PipelineConfig.HTTP_PORT, Integer.toString(httpPort)));
+                PipelineConfig.HTTP_PORT, Integer.toString(port)));
         // The production watermark idle time (30 s) is kept: a shorter one mistook inputs whose fetches lagged under
         // load for silent ones and dead-lettered their events as late (2 s: 26% of the replay, 10 s: 6%).
         idleBeforeLastWindows = config.watermarkIdle();
@@ -164,6 +170,16 @@ public final class DemoCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println(json ? Json.write(summary) : text(summary));
             out.flush();
+        }
+    }
+
+    /** Whether a server could listen on 127.0.0.1:port now. */
+    static boolean bindable(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -406,9 +422,11 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                     long in = totalIn(metrics);
                     long now = System.nanoTime();
-                    String line = String.format(Locale.ROOT, "demo: %5.0f s | pipeline in %,d events (%,.0f/s) | metric windows %,d | dead letters %,d",
+                    String line = String.format(Locale.ROOT, "demo: %5.0f s | pipeline in %,d events (%,.0f/s) | metric windows %,d"
+                                    + " | dead letters %,d | anomalies %,d | proposals %,d | outcomes %,d",
                             (now - t0) / 1e9, in, (in - lastIn) / ((now - lastNanos) / 1e9), counter.count(Topics.METRICS),
-                            counter.count(Topics.DLQ));
+                            counter.count(Topics.DLQ), counter.count(Topics.ANOMALIES), counter.count(Topics.PROPOSALS),
+                            counter.count(Topics.OUTCOMES));
                     lastIn = in;
                     lastNanos = now;
                     out.print(terminal ? "\r" + line + "   " : line + "\n");

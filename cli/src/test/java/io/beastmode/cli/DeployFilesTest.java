@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beastmode.topology.PipelineMetrics;
 import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.http.InsightView;
 import io.beastmode.topology.http.PrometheusHandler;
 import io.beastmode.topology.model.Observation;
 import org.apache.kafka.common.serialization.Serdes;
@@ -331,7 +332,8 @@ class DeployFilesTest {
         String scrape;
         KafkaStreams streams = new KafkaStreams(b.build(), p);
         try {
-            scrape = new PrometheusHandler(() -> streams, pm).scrape();
+            // With the insight counters, registered as BeastPipeline does when the insight application runs.
+            scrape = new PrometheusHandler(() -> streams, pm).register(new InsightView()::collect).scrape();
         } finally {
             streams.close(Duration.ofSeconds(5));
         }
@@ -353,5 +355,9 @@ class DeployFilesTest {
             }
         }
         assertThat(checked).isGreaterThanOrEqualTo(10);
+        // The counters each have a panel: events in, dead letters, windows, proposals, outcomes, anomalies.
+        String exprs = dashboard.findValuesAsText("expr").toString();
+        assertThat(exprs).contains("beast_events_in_total", "beast_dead_letters_total", "beast_windows_emitted_total",
+                "beast_proposals_total", "beast_outcomes_total", "beast_anomalies_total");
     }
 }

@@ -99,10 +99,30 @@ class InspectIT {
     }
 
     @Test
-    void topicsListsTheTopic() {
+    void topicsListsTheTopic() throws Exception {
         Run r = beast("topics", "--bootstrap-servers", bootstrap, "--json");
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"" + topic + "\"");
+        // ksqlDB's SHOW TOPICS columns; a Streams changelog (and __consumer_offsets and the like) only with --all.
+        String changelog = topic + "-app-store-changelog";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(changelog, 2, (short) 1))).all().get();
+        }
+        Run table = beast("topics", "--bootstrap-servers", bootstrap);
+        assertThat(table.rc()).as(table.err()).isZero();
+        assertThat(table.lines().get(0)).matches("Kafka Topic +\\| Partitions \\| Partition Replicas");
+        assertThat(table.lines()).anySatisfy(l -> assertThat(l).matches(java.util.regex.Pattern.quote(topic)
+                + " +\\| 1 +\\| 1"));
+        assertThat(table.out()).doesNotContain(changelog);
+        Run all = beast("topics", "--all", "--bootstrap-servers", bootstrap);
+        assertThat(all.rc()).as(all.err()).isZero();
+        assertThat(all.lines()).anySatisfy(l -> assertThat(l).matches(java.util.regex.Pattern.quote(changelog)
+                + " +\\| 2 +\\| 1"));
+        assertThat(names(all)).containsAll(names(table));
+    }
+
+    private static List<String> names(Run table) {
+        return table.lines().stream().skip(2).map(l -> l.substring(0, l.indexOf(" |")).strip()).toList();
     }
 
     @Test

@@ -27,7 +27,7 @@ import static io.beastmode.topology.http.PrometheusText.Type.GAUGE;
  * from the insight output topics; thread-safe (one writer, HTTP readers).
  */
 public final class InsightView {
-    static final int MAX_ANOMALIES = 500;
+    public static final int MAX_ANOMALIES = 500;
     static final int MAX_PROPOSALS = 300;
 
     private final ArrayDeque<Map<String, Object>> anomalies = new ArrayDeque<>();
