@@ -42,8 +42,11 @@ import java.util.concurrent.TimeUnit;
  * committed, and counted in the summary.
  */
 @Command(name = "demo", description = "The main job in one command: broker, registry, topics, the metrics pipeline "
-        + "and the trace replay (at --speed 60 unless told otherwise), with a progress line and a summary (events in per kind, metric windows emitted, "
-        + "dead letters). Embedded by default; --bootstrap-servers/--schema-registry use an existing cluster instead.")
+        + "with anomaly detection and proposals, and the trace replay with its incidents and the proposal-applying router "
+        + "(at --speed 60 unless told otherwise). Shows a progress line, prints each anomaly, proposal and outcome as it "
+        + "is committed, serves the dashboard on 127.0.0.1:8080 (--http-port) and ends with a summary (events in per "
+        + "kind, metric windows emitted, dead letters, anomalies, proposals, outcomes). Embedded by default; "
+        + "--bootstrap-servers/--schema-registry use an existing cluster instead.")
 public final class DemoCommand implements Callable<Integer> {
 
     /** One trace hour in about a minute. */
@@ -154,7 +157,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
             status.println("demo: pipeline running" + (pipeline.httpPort() > 0
                     ? ", dashboard at http://" + config.httpHost() + ":" + pipeline.httpPort() + "/dashboard/ (JSON API under /api)" : ""));
-            // Later stages (anomaly detection, proposals, dashboard) start here, next to the pipeline.
 
             Progress progress = new Progress(pipeline.metrics(), counter, status);
             progress.start();
