@@ -14,6 +14,7 @@ import io.beastmode.stack.EmbeddedKafka;
 import io.beastmode.topology.BeastPipeline;
 import io.beastmode.topology.PipelineMetrics;
 import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.insight.InsightConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,6 +84,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "After the replay, how long to wait for the pipeline to consume what was sent (default: ${DEFAULT-VALUE}).")
     int drainTimeoutSeconds;
 
+    @Option(names = "--insight-detector", defaultValue = "robust-z", paramLabel = "robust-z|robust-novelty",
+            description = "Anomaly detector of the insight stage. The replay is shorter than the 70 one-minute windows "
+                    + "the NAB-calibrated robust-novelty detector learns before it scores, so the demo uses the robust "
+                    + "z-score (10 windows of warm-up) unless told otherwise (default: ${DEFAULT-VALUE}).")
+    String insightDetector;
+
     @Option(names = "--json", description = "Print the summary as JSON on stdout.")
     boolean json;
 
@@ -106,6 +113,13 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--duration: " + e.getMessage());
             }
         }
+        InsightConfig insight;
+        try {
+            insight = InsightConfig.fromEnv(Map.of(InsightConfig.DETECTOR_ENV, insightDetector));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--insight-detector: " + insightDetector
+                    + " is not robust-z or robust-novelty");
+        }
         long t0 = System.nanoTime();
         Path work = Files.createTempDirectory("beast-demo-");
         try (Cluster cluster = bootstrapServers == null ? Cluster.embedded(status)
@@ -114,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
             Thread hook = new Thread(cluster::close, "beast-demo-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                runOn(cluster, work, t0);
+                runOn(cluster, work, t0, insight);
             } finally {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
@@ -124,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void runOn(Cluster cluster, Path work, long t0) throws Exception {
+    private void runOn(Cluster cluster, Path work, long t0, InsightConfig insight) throws Exception {
         Provisioning.Report provisioned = Provisioning.provision(cluster.bootstrap, cluster.registryUrl);
         status.println("demo: topics ready (" + provisioned.createdTopics().size() + " created), "
                 + provisioned.subjects().size() + " subjects registered");
@@ -148,7 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!cluster.embedded()) {
             startAtEnd(cluster.bootstrap, applicationId);
         }
-        try (BeastPipeline pipeline = BeastPipeline.start(config);
+        try (BeastPipeline pipeline = BeastPipeline.start(config, insight);
              InsightPrinter printer = new InsightPrinter(cluster.registryUrl, status);
              TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED, printer)) {
             if (!pipeline.awaitRunning(Duration.ofSeconds(120))) {

@@ -29,4 +29,16 @@ class DemoCommandTest {
             assertThat(DemoCommand.bindable(port)).isTrue();
         }
     }
+
+    @Test
+    void anUnknownDetectorIsAUsageErrorBeforeAnythingStarts() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int rc = BeastCli.execute(new java.io.PrintWriter(new java.io.StringWriter(), true),
+                new java.io.PrintWriter(err, true), "demo", "--insight-detector", "nope");
+        assertThat(rc).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--insight-detector: nope");
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs();
+        assertThat(demo.insightDetector).as("short replays need the short warm-up").isEqualTo("robust-z");
+    }
 }
