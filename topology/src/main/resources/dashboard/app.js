@@ -1,12 +1,19 @@
 // The live dashboard: polls /api/dashboard (windows of the pipeline's state stores) and draws small SVG line
 // charts itself (no library, no network beyond the pipeline). Anomalies and proposals come from /api/anomalies and
-// /api/proposals when the pipeline serves them; otherwise their sections show an empty state.
+// /api/proposals when the pipeline serves them (the insight application runs): anomalies are marked on the plots
+// (red) and plotted by score over time, proposals are marked where they were made (green) and drawn on a timeline
+// with their status and outcome; otherwise their sections show an empty state.
 "use strict";
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 const SVG = "http://www.w3.org/2000/svg";
 const POLL_MS = 5000;
 let anomalies = [];
+let proposals = [];
+let range = null; // [first, last] window start of the metric plots, so the insight plots share their time axis
+const STATUS_COLORS = {OPEN: "#1f77b4", SUPERSEDED: "#9aa3ad", EXPIRED: "#bcbd22", LIFTED: "#2ca02c", ROLLED_BACK: "#d62728"};
+const VERDICT_COLORS = {IMPROVED: "#2ca02c", NO_EFFECT: "#7f7f7f", REGRESSED: "#d62728", INCONCLUSIVE: "#ff7f0e"};
+const SEVERITY_COLORS = {INFO: "#17becf", WARNING: "#ff7f0e", CRITICAL: "#d62728"};
 
 function el(tag, attrs, parent) {
   const e = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
@@ -48,23 +55,16 @@ function lineChart(parent, id, title, series, markers) {
   if (v1 === v0) { v1 = v0 + 1; }
   const x = t => L + (t - t0) / (t1 - t0) * (W - L - R);
   const y = v => T + (1 - (v - v0) / (v1 - v0)) * (H - T - B);
-  for (let i = 0; i <= 4; i++) {
-    const v = v0 + (v1 - v0) * i / 4;
-    el("svg:line", {class: "grid-line", x1: L, x2: W - R, y1: y(v), y2: y(v)}, svg);
-    el("svg:text", {x: L - 4, y: y(v) + 3, "text-anchor": "end", text: fmt(v)}, svg);
-  }
-  for (let i = 0; i <= 3; i++) {
-    const t = t0 + (t1 - t0) * i / 3;
-    el("svg:text", {x: x(t), y: H - 6, "text-anchor": i === 0 ? "start" : i === 3 ? "end" : "middle", text: hhmm(t)}, svg);
-  }
-  el("svg:line", {class: "axis", x1: L, x2: L, y1: T, y2: H - B}, svg);
-  el("svg:line", {class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B}, svg);
+  axes(svg, W, H, L, R, T, B, t0, t1, v0, v1, x, y);
+  let marked = 0;
   for (const m of markers || []) {
     if (m.t >= t0 && m.t <= t1) {
-      const line = el("svg:line", {class: "anomaly", x1: x(m.t), x2: x(m.t), y1: T, y2: H - B}, svg);
+      const line = el("svg:line", {class: m.kind || "anomaly", x1: x(m.t), x2: x(m.t), y1: T, y2: H - B}, svg);
       el("svg:title", {text: m.label}, line);
+      marked++;
     }
   }
+  svg.setAttribute("data-markers", marked);
   const legend = el("div", {class: "legend"}, card);
   series.forEach((s, i) => {
     const c = COLORS[i % COLORS.length];
@@ -114,9 +114,108 @@ function tiers(windows) {
   return [...byTier.entries()].map(([name, points]) => ({name, points}));
 }
 
+/** Anomalies of the dimension (or of the totals) as red markers, and every proposal where it was made, green. */
 function markers(dimension) {
   return anomalies.filter(a => !dimension || a.dimension === dimension || a.dimension === "ALL")
-    .map(a => ({t: a.windowStart, label: `${a.severity || ""} ${a.metric} ${a.dimension}|${a.dimensionKey}`}));
+    .map(a => ({t: a.windowStart, kind: "anomaly", label: `${a.severity || ""} ${a.metric} ${a.dimension}|${a.dimensionKey}`}))
+    .concat(proposals.map(p => ({t: p.createdAt, kind: "proposal", label: `proposal ${p.kind} ${target(p)} (${p.status})`})));
+}
+
+function target(p) {
+  return p.target ? `${p.target.type}:${p.target.key}` : "";
+}
+
+/** Anomalies over event time: one dot per anomaly at its window, height its score, colour its severity. */
+function anomalyPlot(parent) {
+  const card = el("div", {class: "card wide", id: "anomaly-plot"}, parent);
+  el("h3", {text: "Anomalies by window (score; colour = severity)"}, card);
+  const W = 1300, H = 150, L = 44, R = 8, T = 8, B = 22;
+  const svg = el("svg:svg", {class: "chart", viewBox: `0 0 ${W} ${H}`, "data-points": 0}, card);
+  const pts = anomalies.map(a => [a.windowStart, a.score === null || !isFinite(a.score) ? 0 : Math.abs(a.score), a]);
+  if (pts.length === 0) {
+    el("svg:text", {x: W / 2, y: H / 2, "text-anchor": "middle", class: "empty", text: "no anomalies yet"}, svg);
+    return;
+  }
+  let t0 = Math.min(...pts.map(p => p[0]), ...(range ? [range[0]] : []));
+  let t1 = Math.max(...pts.map(p => p[0]), ...(range ? [range[1]] : []));
+  if (t1 === t0) { t0 -= 60000; t1 += 60000; }
+  const v1 = Math.max(1, ...pts.map(p => p[1]));
+  const x = t => L + (t - t0) / (t1 - t0) * (W - L - R);
+  const y = v => T + (1 - v / v1) * (H - T - B);
+  axes(svg, W, H, L, R, T, B, t0, t1, 0, v1, x, y);
+  for (const [t, v, a] of pts) {
+    const dot = el("svg:circle", {class: "anomaly-dot", cx: x(t), cy: y(v), r: 3.5, fill: SEVERITY_COLORS[a.severity] || "#d62728"}, svg);
+    el("svg:title", {text: `${a.severity} ${a.metric} ${a.dimension}|${a.dimensionKey}: observed ${fmt(a.observed || 0)}, expected ${fmt(a.expected || 0)}`}, dot);
+  }
+  svg.setAttribute("data-points", pts.length);
+  legend(card, SEVERITY_COLORS);
+}
+
+/**
+ * Proposals on a timeline: one row per proposal (latest last), a bar from when it was made to when it expired or
+ * was measured, coloured by its status; its outcome verdict as a diamond at the end of the measured period.
+ */
+function proposalTimeline(parent) {
+  const card = el("div", {class: "card wide", id: "proposal-timeline"}, parent);
+  el("h3", {text: "Proposals (bar: status; diamond: measured outcome)"}, card);
+  const rows = proposals.slice(-14);
+  const L = 250, R = 8, T = 6, B = 22, ROW = 16;
+  const W = 1300, H = T + B + Math.max(1, rows.length) * ROW;
+  const svg = el("svg:svg", {class: "chart", viewBox: `0 0 ${W} ${H}`, "data-proposals": rows.length,
+    "data-outcomes": 0}, card);
+  if (rows.length === 0) {
+    el("svg:text", {x: W / 2, y: H / 2, "text-anchor": "middle", class: "empty", text: "no proposals yet"}, svg);
+    return;
+  }
+  const end = p => p.outcome ? p.outcome.afterEnd : Math.min(p.expiresAt, p.createdAt + 3600000);
+  let t0 = Math.min(...rows.map(p => p.createdAt), ...(range ? [range[0]] : []));
+  let t1 = Math.max(...rows.map(end));
+  if (t1 <= t0) { t1 = t0 + 60000; }
+  const x = t => L + (Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0) * (W - L - R);
+  for (let i = 0; i <= 3; i++) {
+    const t = t0 + (t1 - t0) * i / 3;
+    el("svg:text", {x: x(t), y: H - 6, "text-anchor": i === 0 ? "start" : i === 3 ? "end" : "middle", text: hhmm(t)}, svg);
+  }
+  el("svg:line", {class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B}, svg);
+  let measured = 0;
+  rows.forEach((p, i) => {
+    const yy = T + i * ROW;
+    el("svg:text", {x: L - 6, y: yy + 11, "text-anchor": "end", text: `${p.kind} ${p.target ? p.target.key : ""}`.slice(0, 40)}, svg);
+    const bar = el("svg:rect", {class: "proposal-bar", x: x(p.createdAt), y: yy + 2, height: ROW - 5,
+      width: Math.max(2, x(end(p)) - x(p.createdAt)), fill: STATUS_COLORS[p.status] || "#1f77b4", "data-status": p.status}, svg);
+    el("svg:title", {text: `${p.kind} ${target(p)} ${p.action} ${JSON.stringify(p.parameters || {})}: ${p.status}`}, bar);
+    if (p.outcome) {
+      const cx = x(end(p)), cy = yy + ROW / 2;
+      const d = el("svg:path", {class: "outcome", d: `M${cx},${cy - 6} L${cx + 6},${cy} L${cx},${cy + 6} L${cx - 6},${cy} Z`,
+        fill: VERDICT_COLORS[p.outcome.verdict] || "#7f7f7f", "data-verdict": p.outcome.verdict}, svg);
+      el("svg:title", {text: `outcome ${p.outcome.verdict}: ` + (p.outcome.effects || [])
+        .map(e => `${e.metric} ${e.relativeDelta === null ? "?" : (e.relativeDelta * 100).toFixed(1) + "%"}`).join(", ")}, d);
+      measured++;
+    }
+  });
+  svg.setAttribute("data-outcomes", measured);
+  legend(card, Object.assign({}, STATUS_COLORS, ...Object.entries(VERDICT_COLORS).map(([k, v]) => ({["◆ " + k]: v}))));
+}
+
+function legend(card, colors) {
+  const box = el("div", {class: "legend"}, card);
+  for (const [name, c] of Object.entries(colors)) {
+    el("span", {style: "--c:" + c, text: name}, box);
+  }
+}
+
+function axes(svg, W, H, L, R, T, B, t0, t1, v0, v1, x, y) {
+  for (let i = 0; i <= 4; i++) {
+    const v = v0 + (v1 - v0) * i / 4;
+    el("svg:line", {class: "grid-line", x1: L, x2: W - R, y1: y(v), y2: y(v)}, svg);
+    el("svg:text", {x: L - 4, y: y(v) + 3, "text-anchor": "end", text: fmt(v)}, svg);
+  }
+  for (let i = 0; i <= 3; i++) {
+    const t = t0 + (t1 - t0) * i / 3;
+    el("svg:text", {x: x(t), y: H - 6, "text-anchor": i === 0 ? "start" : i === 3 ? "end" : "middle", text: hhmm(t)}, svg);
+  }
+  el("svg:line", {class: "axis", x1: L, x2: L, y1: T, y2: H - B}, svg);
+  el("svg:line", {class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B}, svg);
 }
 
 function latency(windows, dimension, parentId) {
@@ -173,25 +272,44 @@ async function getJson(url) {
 async function refreshInsights() {
   const a = await getJson("/api/anomalies");
   anomalies = a && Array.isArray(a.items) ? a.items : [];
-  list("anomalies", anomalies.slice(-50).reverse(), [
+  const p = await getJson("/api/proposals");
+  proposals = p && Array.isArray(p.items) ? p.items : [];
+  const ap = document.getElementById("anomaly-plots");
+  ap.replaceChildren();
+  if (a && a.available === false) {
+    el("div", {class: "list empty", text: "anomaly detection is not part of this pipeline"}, ap);
+  } else {
+    anomalyPlot(ap);
+  }
+  list("anomalies", anomalies.slice(-8).reverse(), [
     ["window", x => new Date(x.windowStart).toISOString()], ["severity", x => x.severity, true],
     ["metric", x => x.metric], ["series", x => `${x.dimension}|${x.dimensionKey}`],
-    ["observed", x => fmt(x.observed)], ["expected", x => fmt(x.expected)]],
-    a && a.available === false ? "anomaly detection is not part of this pipeline yet" : "no anomalies detected");
-  const p = await getJson("/api/proposals");
-  const proposals = p && Array.isArray(p.items) ? p.items : [];
-  list("proposals", proposals, [
-    ["target", x => x.target ? `${x.target.type}:${x.target.key}` : x.key], ["kind", x => x.kind],
-    ["action", x => x.action], ["status", x => x.status, true], ["outcome", x => x.outcome ? x.outcome.verdict || x.outcome : "", true]],
-    p && p.available === false ? "proposals are not part of this pipeline yet" : "no proposals yet");
+    ["observed", x => fmt(x.observed || 0)], ["expected", x => fmt(x.expected || 0)]],
+    a && a.available === false ? "" : "no anomalies detected");
+  const pp = document.getElementById("proposal-plots");
+  pp.replaceChildren();
+  if (p && p.available === false) {
+    el("div", {class: "list empty", text: "proposals are not part of this pipeline"}, pp);
+  } else {
+    proposalTimeline(pp);
+  }
+  list("proposals", proposals.slice(-12).reverse(), [
+    ["target", x => target(x)], ["kind", x => x.kind], ["action", x => x.action],
+    ["status", x => x.status, true], ["outcome", x => x.outcome ? x.outcome.verdict : "pending", true]],
+    p && p.available === false ? "" : "no proposals yet");
+  document.getElementById("insight-counts").textContent = a && a.available !== false
+    ? `(${a.total || 0} anomalies, ${p ? p.total || 0 : 0} proposals, ${proposals.filter(x => x.outcome).length} measured)` : "";
 }
 
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    await refreshInsights();
     const d = await getJson("/api/dashboard?minutes=60");
     if (!d) { throw new Error("no answer"); }
+    if (d.windows.length > 0) {
+      range = [d.windows[0].windowStart, d.windows[d.windows.length - 1].windowStart];
+    }
+    await refreshInsights(); // before the metric plots, which mark the anomalies and proposals
     const p = d.pipeline || {};
     const sum = m => Object.values(m || {}).reduce((a, b) => a + b, 0);
     status.textContent = `${d.state} · event time ${d.eventTimeMs ? new Date(d.eventTimeMs).toISOString() : "–"}`

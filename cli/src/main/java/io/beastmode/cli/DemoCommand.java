@@ -14,6 +14,7 @@ import io.beastmode.stack.EmbeddedKafka;
 import io.beastmode.topology.BeastPipeline;
 import io.beastmode.topology.PipelineMetrics;
 import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.insight.InsightConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +43,11 @@ import java.util.concurrent.TimeUnit;
  * committed, and counted in the summary.
  */
 @Command(name = "demo", description = "The main job in one command: broker, registry, topics, the metrics pipeline "
-        + "and the trace replay (at --speed 60 unless told otherwise), with a progress line and a summary (events in per kind, metric windows emitted, "
-        + "dead letters). Embedded by default; --bootstrap-servers/--schema-registry use an existing cluster instead.")
+        + "with anomaly detection and proposals, and the trace replay with its incidents and the proposal-applying router "
+        + "(at --speed 60 unless told otherwise). Shows a progress line, prints each anomaly, proposal and outcome as it "
+        + "is committed, serves the dashboard on 127.0.0.1:8080 (--http-port) and ends with a summary (events in per "
+        + "kind, metric windows emitted, dead letters, anomalies, proposals, outcomes). Embedded by default; "
+        + "--bootstrap-servers/--schema-registry use an existing cluster instead.")
 public final class DemoCommand implements Callable<Integer> {
 
     /** One trace hour in about a minute. */
@@ -71,13 +75,20 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Stop the replay after this much wall-clock time (90s, 2m, PT2M); default: the whole replay.")
     String duration;
 
-    @Option(names = "--http-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of the pipeline's JSON API on 127.0.0.1 (0 = any free port, -1 = off; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "" + PipelineConfig.DEFAULT_HTTP_PORT, paramLabel = "PORT",
+            description = "Port of the dashboard, JSON API and /metrics on 127.0.0.1 (0 = any free port, -1 = off; "
+                    + "default: ${DEFAULT-VALUE}, or any free port when that one is taken).")
     int httpPort;
 
     @Option(names = "--drain-timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "After the replay, how long to wait for the pipeline to consume what was sent (default: ${DEFAULT-VALUE}).")
     int drainTimeoutSeconds;
+
+    @Option(names = "--insight-detector", defaultValue = "robust-z", paramLabel = "robust-z|robust-novelty",
+            description = "Anomaly detector of the insight stage. The replay is shorter than the 70 one-minute windows "
+                    + "the NAB-calibrated robust-novelty detector learns before it scores, so the demo uses the robust "
+                    + "z-score (10 windows of warm-up) unless told otherwise (default: ${DEFAULT-VALUE}).")
+    String insightDetector;
 
     @Option(names = "--json", description = "Print the summary as JSON on stdout.")
     boolean json;
@@ -102,6 +113,13 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--duration: " + e.getMessage());
             }
         }
+        InsightConfig insight;
+        try {
+            insight = InsightConfig.fromEnv(Map.of(InsightConfig.DETECTOR_ENV, insightDetector));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--insight-detector: " + insightDetector
+                    + " is not robust-z or robust-novelty");
+        }
         long t0 = System.nanoTime();
         Path work = Files.createTempDirectory("beast-demo-");
         try (Cluster cluster = bootstrapServers == null ? Cluster.embedded(status)
@@ -110,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
             Thread hook = new Thread(cluster::close, "beast-demo-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                runOn(cluster, work, t0);
+                runOn(cluster, work, t0, insight);
             } finally {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
@@ -120,11 +138,16 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void runOn(Cluster cluster, Path work, long t0) throws Exception {
+    private void runOn(Cluster cluster, Path work, long t0, InsightConfig insight) throws Exception {
         Provisioning.Report provisioned = Provisioning.provision(cluster.bootstrap, cluster.registryUrl);
         status.println("demo: topics ready (" + provisioned.createdTopics().size() + " created), "
                 + provisioned.subjects().size() + " subjects registered");
 
+        int port = httpPort;
+        if (port == PipelineConfig.DEFAULT_HTTP_PORT && !bindable(port)) {
+            status.println("demo: 127.0.0.1:" + port + " is taken (another pipeline or demo?); the dashboard takes a free port");
+            port = 0;
+        }
         // A fresh application id per run: no state or offsets of an earlier demo get in the way.
         String applicationId = "beast-demo-" + System.currentTimeMillis();
         PipelineConfig config = PipelineConfig.fromProperties(Map.of(
@@ -132,14 +155,14 @@ public final class DemoCommand implements Callable<Integer> {
                 PipelineConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl,
                 PipelineConfig.APPLICATION_ID, applicationId,
                 PipelineConfig.STATE_DIR, work.resolve("streams").toString(),
-                PipelineConfig.HTTP_PORT, Integer.toString(httpPort)));
+                PipelineConfig.HTTP_PORT, Integer.toString(port)));
         // The production watermark idle time (30 s) is kept: a shorter one mistook inputs whose fetches lagged under
         // load for silent ones and dead-lettered their events as late (2 s: 26% of the replay, 10 s: 6%).
         idleBeforeLastWindows = config.watermarkIdle();
         if (!cluster.embedded()) {
             startAtEnd(cluster.bootstrap, applicationId);
         }
-        try (BeastPipeline pipeline = BeastPipeline.start(config);
+        try (BeastPipeline pipeline = BeastPipeline.start(config, insight);
              InsightPrinter printer = new InsightPrinter(cluster.registryUrl, status);
              TopicCounter counter = new TopicCounter(cluster.bootstrap, COUNTED, printer)) {
             if (!pipeline.awaitRunning(Duration.ofSeconds(120))) {
@@ -148,7 +171,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
             status.println("demo: pipeline running" + (pipeline.httpPort() > 0
                     ? ", dashboard at http://" + config.httpHost() + ":" + pipeline.httpPort() + "/dashboard/ (JSON API under /api)" : ""));
-            // Later stages (anomaly detection, proposals, dashboard) start here, next to the pipeline.
 
             Progress progress = new Progress(pipeline.metrics(), counter, status);
             progress.start();
@@ -164,6 +186,16 @@ public final class DemoCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println(json ? Json.write(summary) : text(summary));
             out.flush();
+        }
+    }
+
+    /** Whether a server could listen on 127.0.0.1:port now. */
+    static boolean bindable(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -406,9 +438,11 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                     long in = totalIn(metrics);
                     long now = System.nanoTime();
-                    String line = String.format(Locale.ROOT, "demo: %5.0f s | pipeline in %,d events (%,.0f/s) | metric windows %,d | dead letters %,d",
+                    String line = String.format(Locale.ROOT, "demo: %5.0f s | pipeline in %,d events (%,.0f/s) | metric windows %,d"
+                                    + " | dead letters %,d | anomalies %,d | proposals %,d | outcomes %,d",
                             (now - t0) / 1e9, in, (in - lastIn) / ((now - lastNanos) / 1e9), counter.count(Topics.METRICS),
-                            counter.count(Topics.DLQ));
+                            counter.count(Topics.DLQ), counter.count(Topics.ANOMALIES), counter.count(Topics.PROPOSALS),
+                            counter.count(Topics.OUTCOMES));
                     lastIn = in;
                     lastNanos = now;
                     out.print(terminal ? "\r" + line + "   " : line + "\n");

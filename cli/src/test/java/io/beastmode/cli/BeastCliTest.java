@@ -111,6 +111,99 @@ class BeastCliTest {
         assertThat(config.bootstrapServers()).isEqualTo("broker:9092");
     }
 
+    /**
+     * Over the whole picocli model: every option of every command (help and version aside) takes its value from its
+     * BEAST_* variable, and the variable is listed in the command's --help. An option added without an environment
+     * variable (e.g. a command that does not use EnvDefaults, or a type it cannot convert) fails here.
+     */
+    @Test
+    void everyOptionOfEveryCommandIsSetByItsEnvironmentVariable() {
+        int checked = 0;
+        for (List<String> path : allCommandPaths(BeastCli.commandLine(), List.of())) {
+            CommandLine.Model.CommandSpec spec = subcommand(BeastCli.commandLine(), path).getCommandSpec();
+            String help = run(concat(path, "--help").toArray(String[]::new)).out();
+            for (CommandLine.Model.OptionSpec option : spec.options()) {
+                if (option.usageHelp() || option.versionHelp()) {
+                    continue;
+                }
+                String variable = EnvDefaults.variableFor(option);
+                assertThat(help).as("%s --help lists %s", path, variable).contains(variable);
+                Object baseline = parsedValue(path, option.longestName(), Map.of());
+                String sample = sampleFor(option, baseline);
+                Object fromEnv = parsedValue(path, option.longestName(), Map.of(variable, sample));
+                assertThat(fromEnv).as("%s %s from %s=%s", path, option.longestName(), variable, sample)
+                        .isNotEqualTo(baseline);
+                assertThat(String.valueOf(fromEnv)).as("%s %s from %s", path, option.longestName(), variable)
+                        .contains(sample.replaceFirst("=.*", ""));
+                checked++;
+            }
+        }
+        assertThat(checked).as("options checked").isGreaterThan(60);
+    }
+
+    private static List<String> concat(List<String> path, String arg) {
+        List<String> args = new ArrayList<>(path);
+        args.add(arg);
+        return args;
+    }
+
+    private static CommandLine subcommand(CommandLine root, List<String> path) {
+        CommandLine cl = root;
+        for (String name : path) {
+            cl = cl.getSubcommands().get(name);
+        }
+        return cl;
+    }
+
+    /** Parses the command (with placeholder positionals) under that environment; the option's typed value. */
+    private static Object parsedValue(List<String> path, String optionName, Map<String, String> env) {
+        CommandLine root = BeastCli.commandLine();
+        root.setDefaultValueProvider(new EnvDefaults(env));
+        CommandLine cl = subcommand(root, path);
+        List<String> args = new ArrayList<>(path);
+        for (CommandLine.Model.PositionalParamSpec p : cl.getCommandSpec().positionalParameters()) {
+            if (p.required()) {
+                args.add("placeholder");
+            }
+        }
+        root.parseArgs(args.toArray(String[]::new));
+        Object v = cl.getCommandSpec().findOption(optionName).getValue();
+        return v instanceof Object[] a ? List.of(a) : v;
+    }
+
+    /** A value of the option's type that differs from what it gets without the variable. */
+    private static String sampleFor(CommandLine.Model.OptionSpec option, Object baseline) {
+        Class<?> t = option.type();
+        if (t == boolean.class || t == Boolean.class) {
+            return Boolean.TRUE.equals(baseline) ? "false" : "true";
+        }
+        if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
+            return "4321";
+        }
+        if (t == double.class || t == Double.class) {
+            return "43.25";
+        }
+        if (t.isEnum()) {
+            Object[] constants = t.getEnumConstants();
+            return (constants[0].equals(baseline) ? constants[constants.length - 1] : constants[0]).toString();
+        }
+        if (t == java.time.Instant.class) {
+            return "2026-11-26T06:26:32Z";
+        }
+        if (t == java.time.Duration.class) {
+            return "PT43S";
+        }
+        if (java.util.Map.class.isAssignableFrom(t)) {
+            return "envkey=1";
+        }
+        if (t == String.class || t == java.nio.file.Path.class || t == java.io.File.class
+                || java.util.Collection.class.isAssignableFrom(t) || t.isArray()) {
+            return "from-env-value";
+        }
+        throw new AssertionError("no sample value for option " + option.longestName() + " of type " + t
+                + ": teach this test the type");
+    }
+
     @Test
     void variableNamesFollowTheLongestOptionName() {
         CommandLine.Model.OptionSpec option = CommandLine.Model.OptionSpec.builder("-s", "--schema-registry").build();

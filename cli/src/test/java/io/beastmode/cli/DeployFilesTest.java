@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beastmode.topology.PipelineMetrics;
 import io.beastmode.topology.config.PipelineConfig;
+import io.beastmode.topology.http.InsightView;
 import io.beastmode.topology.http.PrometheusHandler;
 import io.beastmode.topology.model.Observation;
 import org.apache.kafka.common.serialization.Serdes;
@@ -204,6 +205,7 @@ class DeployFilesTest {
             }
             pipelines.add(s.getKey());
             int port = Integer.parseInt(e.get("BEAST_HTTP_PORT"));
+            assertThat(port).as("the pipeline's default HTTP port").isEqualTo(PipelineConfig.DEFAULT_HTTP_PORT);
             pipelinePorts.put(s.getKey(), port);
             assertThat(e.get("BEAST_HTTP_HOST")).as("reachable from other containers").isEqualTo("0.0.0.0");
             assertThat(e.get("BEAST_APPLICATION_SERVER")).isEqualTo(s.getKey() + ":" + port);
@@ -249,6 +251,7 @@ class DeployFilesTest {
         Map<String, String> e = env(container.path("env"));
         assertVariablesAreOptions("k8s pipeline", container.path("args"), e);
         int port = Integer.parseInt(e.get("BEAST_HTTP_PORT"));
+        assertThat(port).as("the pipeline's default HTTP port").isEqualTo(PipelineConfig.DEFAULT_HTTP_PORT);
         assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(port);
         String portName = container.path("ports").get(0).path("name").asText();
         JsonNode readiness = container.path("readinessProbe").path("httpGet");
@@ -329,7 +332,8 @@ class DeployFilesTest {
         String scrape;
         KafkaStreams streams = new KafkaStreams(b.build(), p);
         try {
-            scrape = new PrometheusHandler(() -> streams, pm).scrape();
+            // With the insight counters, registered as BeastPipeline does when the insight application runs.
+            scrape = new PrometheusHandler(() -> streams, pm).register(new InsightView()::collect).scrape();
         } finally {
             streams.close(Duration.ofSeconds(5));
         }
@@ -351,5 +355,9 @@ class DeployFilesTest {
             }
         }
         assertThat(checked).isGreaterThanOrEqualTo(10);
+        // The counters each have a panel: events in, dead letters, windows, proposals, outcomes, anomalies.
+        String exprs = dashboard.findValuesAsText("expr").toString();
+        assertThat(exprs).contains("beast_events_in_total", "beast_dead_letters_total", "beast_windows_emitted_total",
+                "beast_proposals_total", "beast_outcomes_total", "beast_anomalies_total");
     }
 }

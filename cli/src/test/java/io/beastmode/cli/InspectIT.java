@@ -99,10 +99,30 @@ class InspectIT {
     }
 
     @Test
-    void topicsListsTheTopic() {
+    void topicsListsTheTopic() throws Exception {
         Run r = beast("topics", "--bootstrap-servers", bootstrap, "--json");
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"" + topic + "\"");
+        // ksqlDB's SHOW TOPICS columns; a Streams changelog (and __consumer_offsets and the like) only with --all.
+        String changelog = topic + "-app-store-changelog";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(changelog, 2, (short) 1))).all().get();
+        }
+        Run table = beast("topics", "--bootstrap-servers", bootstrap);
+        assertThat(table.rc()).as(table.err()).isZero();
+        assertThat(table.lines().get(0)).matches("Kafka Topic +\\| Partitions \\| Partition Replicas");
+        assertThat(table.lines()).anySatisfy(l -> assertThat(l).matches(java.util.regex.Pattern.quote(topic)
+                + " +\\| 1 +\\| 1"));
+        assertThat(table.out()).doesNotContain(changelog);
+        Run all = beast("topics", "--all", "--bootstrap-servers", bootstrap);
+        assertThat(all.rc()).as(all.err()).isZero();
+        assertThat(all.lines()).anySatisfy(l -> assertThat(l).matches(java.util.regex.Pattern.quote(changelog)
+                + " +\\| 2 +\\| 1"));
+        assertThat(names(all)).containsAll(names(table));
+    }
+
+    private static List<String> names(Run table) {
+        return table.lines().stream().skip(2).map(l -> l.substring(0, l.indexOf(" |")).strip()).toList();
     }
 
     @Test
@@ -334,5 +354,43 @@ class InspectIT {
         assertThat(out.toString()).contains("NEW REQUEST_TYPE:summarize p-9 REROUTE OPEN reroute to mixtral")
                 .contains("REMOVED REQUEST_TYPE:summarize");
         assertThat(rc[0]).as("Ctrl-C").isEqualTo(ExitCodes.INTERRUPTED);
+    }
+
+    @Test
+    void anomaliesFollowPrintsNewOnesAndSkipsPoisonUntilInterrupted() throws Exception {
+        String anomalies = "inspect-" + UUID.randomUUID().toString().substring(0, 8) + "." + Topics.ANOMALIES;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(anomalies, 1, (short) 1))).all().get();
+        }
+        BeastAvroSerializer<Anomaly> serializer = new BeastAvroSerializer<>();
+        serializer.configure(Map.of(BeastSerdeConfig.SCHEMA_REGISTRY_URL, registry), false);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(anomalies, "MODEL|gpt-4o|latency.p95",
+                    serializer.serialize(anomalies, anomaly("a-old", "gpt-4o", T, Severity.WARNING)))).get();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int[] rc = {-1};
+            Thread follower = new Thread(() -> rc[0] = BeastCli.execute(new PrintWriter(out, true),
+                    new PrintWriter(err, true), "anomalies", "--follow", "--topic", anomalies,
+                    "--bootstrap-servers", bootstrap, "--schema-registry", registry));
+            follower.start();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!out.toString().contains("(1 anomaly)") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(out.toString()).contains("gpt-4o").contains("(1 anomaly)");
+            producer.send(new ProducerRecord<>(anomalies, "junk", "POISON".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(anomalies, "MODEL|mixtral|latency.p95",
+                    serializer.serialize(anomalies, anomaly("a-new", "mixtral", T + 5000, Severity.CRITICAL)))).get();
+            while (!out.toString().contains("CRITICAL latency.p95 MODEL|mixtral") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            follower.interrupt();
+            follower.join(10_000);
+            assertThat(out.toString()).contains("CRITICAL latency.p95 MODEL|mixtral observed 2400 expected 800.0");
+            assertThat(err.toString()).contains("skipped " + anomalies + "-0@1: bad-magic-byte");
+            assertThat(rc[0]).as("Ctrl-C").isEqualTo(ExitCodes.INTERRUPTED);
+        }
     }
 }

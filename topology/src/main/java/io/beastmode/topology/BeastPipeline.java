@@ -6,6 +6,7 @@ import io.beastmode.registry.SchemaRegistryClient;
 import io.beastmode.registry.SchemaRegistryClients;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.StreamsProps;
+import io.beastmode.topology.http.InsightFeed;
 import io.beastmode.topology.http.MetricsHttpServer;
 import io.beastmode.topology.insight.InsightApp;
 import io.beastmode.topology.insight.InsightConfig;
@@ -43,15 +44,18 @@ public final class BeastPipeline implements AutoCloseable {
     private final MetricsQueryService queries;
     private final MetricsHttpServer http;
     private final InsightApp insight; // null when off
+    private final InsightFeed insightFeed; // null when insight or HTTP is off
 
     private BeastPipeline(PipelineConfig config, PipelineMetrics metrics, KafkaStreams streams,
-                          MetricsQueryService queries, MetricsHttpServer http, InsightApp insight) {
+                          MetricsQueryService queries, MetricsHttpServer http, InsightApp insight,
+                          InsightFeed insightFeed) {
         this.config = config;
         this.metrics = metrics;
         this.streams = streams;
         this.queries = queries;
         this.http = http;
         this.insight = insight;
+        this.insightFeed = insightFeed;
     }
 
     /** Builds and starts everything; the input topics should exist (topic creation is the deployer's job). */
@@ -103,7 +107,15 @@ public final class BeastPipeline implements AutoCloseable {
             LOG.info("beast pipeline '{}' started: inputs {}, metrics to {}, dead letters to {}, HTTP {}",
                     config.applicationId(), config.topics().inputs(), config.topics().metrics(),
                     config.topics().dlq(), http == null ? "off" : config.httpHost() + ":" + http.port());
-            return new BeastPipeline(config, metrics, streams, queries, http, startInsight(config, insight));
+            InsightApp insightApp = startInsight(config, insight);
+            InsightFeed feed = null;
+            if (insightApp != null && http != null) {
+                // The dashboard and /metrics show what the insight app committed to its topics.
+                feed = new InsightFeed(config.bootstrapServers(), config.serdeConfigMap(),
+                        insightApp.topics().outputs(), config.extraStreamsProps());
+                http.serveInsights(feed.view());
+            }
+            return new BeastPipeline(config, metrics, streams, queries, http, insightApp, feed);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -210,6 +222,9 @@ public final class BeastPipeline implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
+        if (insightFeed != null) {
+            insightFeed.close();
+        }
         if (insight != null) {
             insight.close(timeout);
         }

@@ -54,7 +54,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
     public static final String DEFAULT_SCHEMA_REGISTRY_URL = "http://127.0.0.1:8081/apis/ccompat/v7";
     public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
-    public static final int DEFAULT_HTTP_PORT = 7070;
+    public static final int DEFAULT_HTTP_PORT = 8080;
 
     public PipelineConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");

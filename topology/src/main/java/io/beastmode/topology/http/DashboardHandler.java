@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * redirects there), and {@code GET /api/dashboard?minutes=N}, the windows the plots need in one answer: every local
  * key of the dimensions shown, in the last N minutes of event time (the replayed traces' clock, not the wall's).
  * With several instances each one shows the keys it owns. {@code /api/anomalies} and {@code /api/proposals}
- * answer {@code {"available": false}} until the insight part of the pipeline registers its own handlers there.
+ * answer {@code {"available": false}} here; when the insight application runs, {@link MetricsHttpServer#serveInsights}
+ * registers handlers for them that win over this one.
  */
 public final class DashboardHandler implements HttpHandler {
     private static final Pattern ASSET = Pattern.compile("[a-z0-9-]+\\.(html|js|css|svg)");

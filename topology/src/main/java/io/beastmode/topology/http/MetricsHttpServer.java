@@ -43,6 +43,8 @@ import java.util.function.Supplier;
  *       {@code from}/{@code to} bound the window start and default to the last hour. A key owned by another instance
  *       is fetched from it (once: a forwarded request is never forwarded again).</li>
  *   <li>{@code GET /metrics}: Prometheus text format ({@link PrometheusHandler}).</li>
+ *   <li>{@code GET /api/anomalies}, {@code GET /api/proposals}: the insight application's output
+ *       ({@link #serveInsights}).</li>
  *   <li>{@code GET /dashboard/}: the live dashboard and its data, {@code /api/dashboard} ({@link DashboardHandler}).</li>
  * </ul>
  */
@@ -83,6 +85,16 @@ public final class MetricsHttpServer implements AutoCloseable {
         server.createContext("/metrics", prometheus = new PrometheusHandler(streams, metrics));
         server.createContext("/", new DashboardHandler(streams, queries, metrics)); // also every unmatched path
         server.start();
+    }
+
+    /**
+     * Serves the insight application's anomalies and proposals at {@code /api/anomalies} and {@code /api/proposals}
+     * (the dashboard's markers and proposal list) and adds its counters to {@code /metrics}.
+     */
+    public void serveInsights(InsightView view) {
+        server.createContext("/api/anomalies", ex -> handle(ex, e -> new Response(200, view.anomaliesJson())));
+        server.createContext("/api/proposals", ex -> handle(ex, e -> new Response(200, view.proposalsJson())));
+        prometheus.register(view::collect);
     }
 
     /** For parts of the pipeline that add Prometheus samples ({@link PrometheusHandler#register}). */

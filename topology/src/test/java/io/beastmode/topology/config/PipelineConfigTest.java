@@ -25,7 +25,7 @@ class PipelineConfigTest {
         assertThat(c.grace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.interimResults()).isFalse();
         assertThat(c.httpHost()).isEqualTo("127.0.0.1");
-        assertThat(c.httpPort()).isEqualTo(7070);
+        assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.topics().requests()).isEqualTo(Topics.REQUESTS);
         assertThat(c.topics().dlq()).isEqualTo(Topics.DLQ);
         assertThat(c.topics().metrics()).isEqualTo(Topics.METRICS);
