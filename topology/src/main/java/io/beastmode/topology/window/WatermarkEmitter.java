@@ -1,5 +1,7 @@
 package io.beastmode.topology.window;
 
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.model.Shuffled;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -32,6 +34,13 @@ import java.util.Map;
  * new data then looks idle downstream and stops holding windows open after {@code watermark.idle}.
  */
 public final class WatermarkEmitter implements Processor<String, Observation, String, Shuffled> {
+
+    /**
+     * Header of watermark records: this task's wall clock when it sent the watermark (8 bytes, big-endian). Downstream
+     * judges idleness on these send times, not on its own clock, so a backlog in the repartition topic (after a restart
+     * or a stall) does not make a task that is merely queued look idle.
+     */
+    public static final String SENT_AT_HEADER = "beast.wm.sent";
 
     /** Key of watermark records; the multicast partitioner ignores it. */
     public static final String WATERMARK_KEY = "\u0000watermark";
@@ -95,7 +104,9 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
     private void send(long watermark) {
         sent = watermark;
         // Timestamp of the watermark record: never older than the data before it.
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SENT_AT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(context.currentSystemTimeMs()).array());
         context.forward(new Record<>(WATERMARK_KEY, Shuffled.watermark(partition, sent),
-                Math.max(watermark + graceMs, 0L)));
+                Math.max(watermark + graceMs, 0L), headers));
     }
 }

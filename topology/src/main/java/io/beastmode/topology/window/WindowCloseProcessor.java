@@ -1,5 +1,7 @@
 package io.beastmode.topology.window;
 
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.header.Header;
 import io.beastmode.analytics.v1.WindowMetrics;
 import io.beastmode.processors.metrics.WindowAggregate;
 import io.beastmode.topology.PipelineMetrics;
@@ -76,6 +78,13 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     /** Partitions beyond the expected count that reported (more input partitions than configured) count too. */
     private int reporting;
     private final Map<Integer, Long> lastReport = new HashMap<>();
+    /** Per upstream task: the send time (its wall clock) of its latest watermark; see WatermarkEmitter.SENT_AT_HEADER. */
+    private final Map<Integer, Long> lastSent = new HashMap<>();
+    /** Latest send time of any upstream watermark, and the first one processed since init (the baseline of the silent). */
+    private long latestSent = Long.MIN_VALUE;
+    private long firstSent = Long.MIN_VALUE;
+    /** This task's wall clock when it last processed any record. */
+    private long lastProcessed;
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
 
     public WindowCloseProcessor(Settings s, PipelineMetrics metrics, LongSupplier clock) {
@@ -108,7 +117,11 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.watermarks = context.getStateStore(watermarkStoreName);
         Long closed = watermarks.get(CLOSED_THROUGH);
         this.closedThrough = closed == null ? Long.MIN_VALUE : closed;
+        if (closed != null) {
+            metrics.closedThrough(context.taskId().partition(), closed);
+        }
         this.initAt = context.currentSystemTimeMs();
+        this.lastProcessed = initAt;
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
             it.forEachRemaining(kv -> reporting = Math.max(reporting, kv.key + 1));
         }
@@ -126,8 +139,18 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         if (s == null) {
             return;
         }
+        lastProcessed = context.currentSystemTimeMs();
         if (s.isWatermark()) {
             int p = s.watermark().sourcePartition();
+            Header sentAt = record.headers().lastHeader(WatermarkEmitter.SENT_AT_HEADER);
+            if (sentAt != null && sentAt.value() != null && sentAt.value().length == Long.BYTES) {
+                long t = ByteBuffer.wrap(sentAt.value()).getLong();
+                lastSent.merge(p, t, Math::max);
+                latestSent = Math.max(latestSent, t);
+                if (firstSent == Long.MIN_VALUE) {
+                    firstSent = t;
+                }
+            }
             Long known = watermarks.get(p);
             if (known == null || s.watermark().watermarkMs() > known) {
                 watermarks.put(p, s.watermark().watermarkMs());
@@ -165,7 +188,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         int tasks = Math.max(upstreamPartitions, reporting);
         for (int p = 0; p < tasks; p++) {
             Long wm = watermarks.get(p);
-            boolean idle = now - lastReport.getOrDefault(p, initAt) >= idleMs;
+            boolean idle = idle(p, now);
             if (idle) {
                 continue;
             }
@@ -188,6 +211,20 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         return any ? low : null;
     }
 
+    /**
+     * Whether upstream task {@code p} no longer holds windows open. While records flow, on the upstream send times:
+     * idle when the others sent watermarks {@code idleMs} later than its latest one (one never seen since init counts
+     * from the first watermark processed since init). A backlog replayed after a restart or a stall keeps the
+     * senders' spacing, so a task whose records are merely queued is not mistaken for a silent one. When nothing has
+     * arrived for {@code idleMs} of this task's wall clock (the end of the input, or no send times), on that clock.
+     */
+    private boolean idle(int p, long now) {
+        if (now - lastProcessed >= idleMs || latestSent == Long.MIN_VALUE) {
+            return now - lastReport.getOrDefault(p, initAt) >= idleMs;
+        }
+        return latestSent - lastSent.getOrDefault(p, firstSent) >= idleMs;
+    }
+
     private void advance(long now) {
         Long low = lowWatermark(now);
         if (low == null) {
@@ -200,6 +237,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         close(closedThrough, next);
         closedThrough = next;
         watermarks.put(CLOSED_THROUGH, next);
+        metrics.closedThrough(context.taskId().partition(), next);
     }
 
     /** Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first. */
