@@ -84,7 +84,7 @@ public final class ChaosCommand implements Callable<Integer> {
                     "--events must be >= 1, --kills and --poison >= 0, --partitions >= 1");
         }
         ChaosRun.Options options = new ChaosRun.Options(events, kills, poison, seed, !noBrokerRestart, !noStateWipe,
-                data, PipelineConfig.parseDuration(timeLimit), null, workDir, pipelineHeap, partitions);
+                true, data, PipelineConfig.parseDuration(timeLimit), null, workDir, pipelineHeap, partitions);
         ChaosRun.Result r = new ChaosRun(options, System.err).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

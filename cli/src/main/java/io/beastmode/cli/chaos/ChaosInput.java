@@ -73,7 +73,8 @@ final class ChaosInput {
         long t0 = System.nanoTime();
         Random random = new Random(seed ^ 0x5DEECE66DL);
         long start = (System.currentTimeMillis() - Duration.ofDays(7).toMillis()) / MINUTE_MS * MINUTE_MS;
-        SimulatorOptions options = new SimulatorOptions().seed(seed).start(Instant.ofEpochMilli(start));
+        // maxEvents > 0 makes the simulator lap the trace (one pass has ~40,000 requests); the loop below stops at N.
+        SimulatorOptions options = new SimulatorOptions().seed(seed).start(Instant.ofEpochMilli(start)).maxEvents(Long.MAX_VALUE);
         if (dataDir != null) {
             options.dataDir(dataDir);
         }

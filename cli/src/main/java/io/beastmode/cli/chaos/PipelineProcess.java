@@ -26,6 +26,8 @@ final class PipelineProcess implements AutoCloseable {
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread hook = new Thread(this::killQuietly, "beast-chaos-pipeline-stop");
+    /** Set by the shutdown hook: no start after it (the control loop must not outlive its JVM's children). */
+    private volatile boolean shuttingDown;
     private Process process;
     private int starts;
 
@@ -39,6 +41,9 @@ final class PipelineProcess implements AutoCloseable {
     }
 
     void start() {
+        if (shuttingDown) {
+            throw new IllegalStateException("shutting down");
+        }
         List<String> cmd = new ArrayList<>(List.of(BrokerProcess.javaBin(), "-Xmx" + heap, "-cp",
                 System.getProperty("java.class.path"), "io.beastmode.cli.BeastCli", "run"));
         cmd.addAll(runArgs);
@@ -136,6 +141,7 @@ final class PipelineProcess implements AutoCloseable {
     }
 
     private void killQuietly() {
+        shuttingDown = true;
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
         }

@@ -1,7 +1,5 @@
 package io.beastmode.topology.window;
 
-import java.nio.ByteBuffer;
-import org.apache.kafka.common.header.Header;
 import io.beastmode.analytics.v1.WindowMetrics;
 import io.beastmode.processors.metrics.WindowAggregate;
 import io.beastmode.topology.PipelineMetrics;
@@ -26,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +41,9 @@ import java.util.function.LongSupplier;
  * closed tumbling aggregates they cover (sketches merge; percentiles are never averaged), so every event is
  * aggregated once.
  *
- * <p>An upstream task that has never reported holds the low watermark at minus infinity, except when it stays silent
- * for {@code idleMs} of wall clock (no data, or stalled; Flink calls this idleness): then it is left out of the
- * minimum, and its events, if they come later, may be late. State (aggregates, watermarks, the close point) lives in
+ * <p>An upstream task that has declared itself idle (no input for {@code idleMs} of its own wall clock; Flink calls
+ * this idleness) is left out of the minimum until its next watermark, and its events, if they come later, may be
+ * late. One that has never sent a watermark holds the low watermark at minus infinity for {@code idleMs} after init. State (aggregates, watermarks, the close point) lives in
  * changelogged stores, so an exactly-once restart resumes exactly where the last commit was.
  *
  * <p>Outputs: {@link WindowMetrics} keyed by the metrics key, and the late ALL copies ({@link Observation}, marked
@@ -78,13 +77,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     /** Partitions beyond the expected count that reported (more input partitions than configured) count too. */
     private int reporting;
     private final Map<Integer, Long> lastReport = new HashMap<>();
-    /** Per upstream task: the send time (its wall clock) of its latest watermark; see WatermarkEmitter.SENT_AT_HEADER. */
-    private final Map<Integer, Long> lastSent = new HashMap<>();
-    /** Latest send time of any upstream watermark, and the first one processed since init (the baseline of the silent). */
-    private long latestSent = Long.MIN_VALUE;
-    private long firstSent = Long.MIN_VALUE;
-    /** This task's wall clock when it last processed any record. */
-    private long lastProcessed;
+    /** Upstream tasks whose latest watermark record declared them idle (WatermarkEmitter.IDLE_HEADER); in memory. */
+    private final Set<Integer> idleUpstream = new HashSet<>();
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
 
     public WindowCloseProcessor(Settings s, PipelineMetrics metrics, LongSupplier clock) {
@@ -121,7 +115,6 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             metrics.closedThrough(context.taskId().partition(), closed);
         }
         this.initAt = context.currentSystemTimeMs();
-        this.lastProcessed = initAt;
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
             it.forEachRemaining(kv -> reporting = Math.max(reporting, kv.key + 1));
         }
@@ -139,18 +132,16 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         if (s == null) {
             return;
         }
-        lastProcessed = context.currentSystemTimeMs();
         if (s.isWatermark()) {
             int p = s.watermark().sourcePartition();
-            Header sentAt = record.headers().lastHeader(WatermarkEmitter.SENT_AT_HEADER);
-            if (sentAt != null && sentAt.value() != null && sentAt.value().length == Long.BYTES) {
-                long t = ByteBuffer.wrap(sentAt.value()).getLong();
-                lastSent.merge(p, t, Math::max);
-                latestSent = Math.max(latestSent, t);
-                if (firstSent == Long.MIN_VALUE) {
-                    firstSent = t;
-                }
+            if (record.headers().lastHeader(WatermarkEmitter.IDLE_HEADER) != null) {
+                idleUpstream.add(p);
+                lastReport.put(p, context.currentSystemTimeMs());
+                reporting = Math.max(reporting, p + 1);
+                advance(context.currentSystemTimeMs());
+                return;
             }
+            idleUpstream.remove(p);
             Long known = watermarks.get(p);
             if (known == null || s.watermark().watermarkMs() > known) {
                 watermarks.put(p, s.watermark().watermarkMs());
@@ -212,17 +203,16 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     }
 
     /**
-     * Whether upstream task {@code p} no longer holds windows open. While records flow, on the upstream send times:
-     * idle when the others sent watermarks {@code idleMs} later than its latest one (one never seen since init counts
-     * from the first watermark processed since init). A backlog replayed after a restart or a stall keeps the
-     * senders' spacing, so a task whose records are merely queued is not mistaken for a silent one. When nothing has
-     * arrived for {@code idleMs} of this task's wall clock (the end of the input, or no send times), on that clock.
+     * Whether upstream task {@code p} no longer holds windows open: it declared itself idle (no input for
+     * {@code idleMs} of its own clock), or it has never sent a watermark and {@code idleMs} passed here since init
+     * (an input partition with no valid event yet, or a task that does not run). A task with a known watermark holds
+     * windows open until it declares idleness, however long its records take to arrive: a backlog is not silence.
      */
     private boolean idle(int p, long now) {
-        if (now - lastProcessed >= idleMs || latestSent == Long.MIN_VALUE) {
-            return now - lastReport.getOrDefault(p, initAt) >= idleMs;
+        if (idleUpstream.contains(p)) {
+            return true;
         }
-        return latestSent - lastSent.getOrDefault(p, firstSent) >= idleMs;
+        return watermarks.get(p) == null && now - lastReport.getOrDefault(p, initAt) >= idleMs;
     }
 
     private void advance(long now) {
