@@ -44,10 +44,21 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        BrokerProcess b = new BrokerProcess(dataDir, Ports.freePort(), Ports.freePort(), System.getProperty("java.class.path"));
-        Runtime.getRuntime().addShutdownHook(b.hook);
-        b.startProcess(timeout);
-        return b;
+        for (int attempt = 1; ; attempt++) {
+            BrokerProcess b = new BrokerProcess(dataDir, Ports.freePort(), Ports.freePort(), System.getProperty("java.class.path"));
+            Runtime.getRuntime().addShutdownHook(b.hook);
+            try {
+                b.startProcess(timeout);
+                return b;
+            } catch (IllegalStateException e) {
+                // Free ports are only free a moment ago; another process may take one first. Fresh ports, once more.
+                Runtime.getRuntime().removeShutdownHook(b.hook);
+                b.kill();
+                if (attempt >= 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public String bootstrapServers() {

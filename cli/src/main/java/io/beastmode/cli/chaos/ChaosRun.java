@@ -125,6 +125,7 @@ public final class ChaosRun {
         long t0 = System.nanoTime();
         Path work = o.workDir() != null ? Files.createDirectories(o.workDir()) : Files.createTempDirectory("beast-chaos-");
         boolean keep = o.workDir() != null;
+        boolean completed = false;
         ApicurioRegistry ownRegistry = null;
         try (BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), Duration.ofSeconds(90))) {
             if (o.registryUrl() == null) {
@@ -144,13 +145,15 @@ public final class ChaosRun {
                     input.seconds());
             try (InputProgress ip = new InputProgress(bootstrap)) {
                 progress = ip;
-                return runOn(broker, bootstrap, registry, input, work, t0);
+                Result r = runOn(broker, bootstrap, registry, input, work, t0);
+                completed = true;
+                return r;
             }
         } finally {
             if (ownRegistry != null) {
                 ownRegistry.close();
             }
-            if (!keep && problems.isEmpty()) {
+            if (!keep && problems.isEmpty() && completed) {
                 deleteRecursively(work);
             } else {
                 log.println("chaos: work dir kept: " + work + " (pipeline and broker logs)");
@@ -494,6 +497,10 @@ public final class ChaosRun {
         // A killed instance leaves its group membership behind until the session times out; 10 s instead of the
         // default 45 s keeps each kill's rebalance short. Same for both runs, so the comparison is fair.
         props.append("streams.session.timeout.ms=10000\nstreams.heartbeat.interval.ms=3000\n");
+        // On an overloaded machine (load 40 on 2 cores seen) a transaction can outlive the Streams default of 10 s;
+        // the coordinator then aborts it and, seen once with Kafka 4.4, the producer kept retrying
+        // CONCURRENT_TRANSACTIONS for minutes. A minute of headroom; the same for both runs.
+        props.append("streams.producer.transaction.timeout.ms=60000\n");
         extraConfig.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         try {
             Files.writeString(config, props.toString());
