@@ -115,6 +115,8 @@ public final class ChaosRun {
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private InputProgress progress;
+    /** How long the reference took from its start to its last window; 0 without a reference. */
+    private long referenceNanos;
 
     public ChaosRun(Options options, PrintStream log) {
         this.o = options;
@@ -180,10 +182,12 @@ public final class ChaosRun {
                  PipelineProcess ref = pipeline(work, "reference", bootstrap, registry, Map.of(
                          "topic.metrics", REFERENCE_METRICS, "topic.dlq", REFERENCE_DLQ))) {
                 ref.start();
+                long refStart = System.nanoTime();
                 say("reference: pipeline started (pid %d), uninterrupted", ref.pid());
                 if (!awaitDone("reference", ref, reference, referenceDlq, input, List.of(), List.of(), new Counters())) {
                     problems.add("the reference run did not finish within " + o.timeout());
                 }
+                referenceNanos = System.nanoTime() - refStart;
                 settle(reference, referenceDlq);
             }
             seconds.put("reference", round((System.nanoTime() - t) / 1e9));
@@ -379,6 +383,7 @@ public final class ChaosRun {
         long lastReport = System.nanoTime();
         double consumed = 0;
         long lastConsumedCheck = 0;
+        long lastFault = System.nanoTime();
         while (System.nanoTime() < deadline) {
             int seen = ledger.seen(input.minuteStarts());
             if (System.nanoTime() - lastConsumedCheck > 1_000_000_000L) {
@@ -393,8 +398,14 @@ public final class ChaosRun {
                 }
                 return true;
             }
-            if (next < actions.size() && at >= faults.get(next).at) {
+            // A fault fires when progress passes its point, or when the time the uninterrupted run needed for the
+            // stretch since the previous fault has passed: a small input is processed in one burst, and progress
+            // alone would jump from 0 to done between two polls.
+            double previous = next == 0 ? 0 : faults.get(next - 1).at;
+            if (next < actions.size() && (at >= faults.get(next).at || (referenceNanos > 0
+                    && System.nanoTime() - lastFault >= (faults.get(next).at - previous) * referenceNanos))) {
                 actions.get(next++).run();
+                lastFault = System.nanoTime();
                 continue;
             }
             if (!p.alive()) {
