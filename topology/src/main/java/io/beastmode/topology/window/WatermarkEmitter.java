@@ -72,15 +72,16 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
         this.partition = context.taskId().partition();
         this.lastInput = context.currentSystemTimeMs();
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            long wm = watermark(now);
             if (now - lastInput >= idleMs) {
-                // Repeated now and then, so a window task that restarted (idleness is not stored) learns it again.
-                if (idleSentAt == Long.MIN_VALUE || now - idleSentAt >= Math.max(1_000L, idleMs / 2)) {
+                // Carries the latest watermark (its topics may have gone idle at the same moment and moved it), and is
+                // repeated now and then, so a window task that restarted (idleness is not stored) learns it again.
+                if (idleSentAt == Long.MIN_VALUE || wm > sent || now - idleSentAt >= Math.max(1_000L, idleMs / 2)) {
                     idleSentAt = now;
-                    send(sent, true);
+                    send(Math.max(wm, sent), true);
                 }
                 return;
             }
-            long wm = watermark(now);
             if (wm > sent) {
                 send(wm, false);
             }

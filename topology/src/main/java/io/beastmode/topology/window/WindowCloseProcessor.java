@@ -136,6 +136,11 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             int p = s.watermark().sourcePartition();
             if (record.headers().lastHeader(WatermarkEmitter.IDLE_HEADER) != null) {
                 idleUpstream.add(p);
+                long wm = s.watermark().watermarkMs();
+                Long known = watermarks.get(p);
+                if (wm != Long.MIN_VALUE && (known == null || wm > known)) {
+                    watermarks.put(p, wm); // the evidence "every task idle" falls back on
+                }
                 lastReport.put(p, context.currentSystemTimeMs());
                 reporting = Math.max(reporting, p + 1);
                 advance(context.currentSystemTimeMs());
