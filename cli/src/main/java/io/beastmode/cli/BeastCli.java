@@ -28,6 +28,7 @@ import java.util.List;
                 DemoCommand.class,
                 NabCommand.class,
                 BenchCommand.class,
+                ChaosCommand.class,
         },
         footer = {"", "Every option can also be set by an environment variable BEAST_<OPTION>, e.g. "
                 + "--bootstrap-servers by BEAST_BOOTSTRAP_SERVERS; a flag given on the command line wins."})

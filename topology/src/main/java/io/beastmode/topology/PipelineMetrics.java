@@ -23,6 +23,8 @@ public final class PipelineMetrics {
     private final LongAdder lateRecords = new LongAdder();
     private final LongAdder feedbackIgnored = new LongAdder();
     private final AtomicLong maxEventTime = new AtomicLong(Long.MIN_VALUE);
+    /** Per window task (partition): the end up to which windows have been emitted final (persisted close point). */
+    private final ConcurrentMap<Integer, Long> closedThrough = new ConcurrentHashMap<>();
 
     /** One input record read from the topic of {@code kind}, valid or not. */
     public void eventIn(Observation.Kind kind) {
@@ -83,6 +85,24 @@ public final class PipelineMetrics {
 
     public long feedbackIgnoredCount() {
         return feedbackIgnored.sum();
+    }
+
+    /** Window task {@code partition} has emitted every window ending at or before {@code endMs} (restored at start). */
+    public void closedThrough(int partition, long endMs) {
+        closedThrough.merge(partition, endMs, Math::max);
+    }
+
+    /**
+     * The end up to which the windows of {@code partition} are closed (emitted final), or the smallest over every
+     * local window task when {@code partition} is null; null when unknown. It comes from the persisted close point,
+     * so it is the same before and after a restart (unlike {@link #maxEventTimeMs()}, which counts this process's
+     * input only).
+     */
+    public Long closedThrough(Integer partition) {
+        if (partition != null) {
+            return closedThrough.get(partition);
+        }
+        return closedThrough.values().stream().min(Long::compare).orElse(null);
     }
 
     /** Largest valid event time seen by this instance, or null before the first event. */

@@ -116,13 +116,13 @@ public final class MetricsQueryService {
         }
         found.sort(java.util.Comparator.comparingLong(kv -> kv.key));
         long size = windowSizeMs(store);
-        long grace = config.grace().toMillis();
-        Long maxEventTime = metrics.maxEventTimeMs();
+        // "closed" means emitted final: judged against the window task's persisted close point, so the answer is the
+        // same after a restart or a state rebuild (this process's largest event time was not: it starts empty).
+        Long closedThrough = metrics.closedThrough(partitions == null ? null : partitions.iterator().next());
         List<Map<String, Object>> windows = new ArrayList<>();
         for (KeyValue<Long, WindowAggregate> kv : found) {
             long start = kv.key;
-            // "closed" is judged against this instance's largest event time: exact for one instance.
-            boolean closed = maxEventTime != null && start + size + grace <= maxEventTime;
+            boolean closed = closedThrough != null && start + size <= closedThrough;
             windows.add(MetricsMapper.toJson(storeKey, kv.value.snapshot(start, start + size), closed));
         }
         return Answer.local(windows);

@@ -1,5 +1,6 @@
 package io.beastmode.topology.window;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.model.Shuffled;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,10 +29,19 @@ import java.util.Map;
  *
  * <p>The watermark goes out as soon as it crosses a window boundary (windows only close on boundaries, and this makes
  * closing deterministic: right after the record that moved it), and on a wall-clock punctuation whenever it moved at
- * all, so that downstream can tell a live task from an idle one. It is not sent while it stands still: a task without
- * new data then looks idle downstream and stops holding windows open after {@code watermark.idle}.
+ * all. A task whose inputs have had no record for {@code watermark.idle} (its wall clock) says so with an idle marker
+ * ({@link #IDLE_HEADER}, repeated now and then) and stops holding windows open until its next record.
  */
 public final class WatermarkEmitter implements Processor<String, Observation, String, Shuffled> {
+
+    /**
+     * Header of a watermark record that says "this task is idle": its inputs have had no record for
+     * {@code watermark.idle} of its own wall clock. Downstream leaves an idle task out of the low watermark until it
+     * sends a plain watermark again. Idleness is declared where it is known, at the input: judged downstream, on the
+     * window task's clock, a backlog in the repartition topic (after a restart, a stall, a broker outage) made tasks
+     * whose records were merely queued look idle, and their events late.
+     */
+    public static final String IDLE_HEADER = "beast.wm.idle";
 
     /** Key of watermark records; the multicast partitioner ignores it. */
     public static final String WATERMARK_KEY = "\u0000watermark";
@@ -46,6 +56,9 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
     private int partition;
     private long sent = Long.MIN_VALUE;
     private ActiveClock active;
+    /** Active time (see {@link ActiveClock}) of the last input record (or of init), and of the last idle marker sent (MIN: active). */
+    private long lastInput;
+    private long idleSentAt = Long.MIN_VALUE;
 
     public WatermarkEmitter(long graceMs, long windowMs, Duration interval, long idleMs) {
         this.idleMs = idleMs;
@@ -62,10 +75,22 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
         this.active = new ActiveClock(Math.max(2_000L, 4 * interval.toMillis()));
         this.topics.clear();
         this.sent = Long.MIN_VALUE;
+        this.idleSentAt = Long.MIN_VALUE;
+        this.lastInput = active.advance(context.currentSystemTimeMs());
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, wall -> {
-            long wm = watermark(active.advance(wall));
+            long now = active.advance(wall);
+            long wm = watermark(now);
+            if (now - lastInput >= idleMs) {
+                // Carries the latest watermark (its topics may have gone idle at the same moment and moved it), and is
+                // repeated now and then, so a window task that restarted (idleness is not stored) learns it again.
+                if (idleSentAt == Long.MIN_VALUE || wm > sent || now - idleSentAt >= Math.max(1_000L, idleMs / 2)) {
+                    idleSentAt = now;
+                    send(Math.max(wm, sent), true);
+                }
+                return;
+            }
             if (wm > sent) {
-                send(wm);
+                send(wm, false);
             }
         });
     }
@@ -78,9 +103,14 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
         long[] t = topics.computeIfAbsent(topic, k -> new long[] {Long.MIN_VALUE, now});
         t[0] = Math.max(t[0], record.timestamp());
         t[1] = now;
+        lastInput = now;
         long wm = watermark(now);
-        if (wm > sent && (sent == Long.MIN_VALUE || Math.floorDiv(wm, windowMs) > Math.floorDiv(sent, windowMs))) {
-            send(wm);
+        if (idleSentAt != Long.MIN_VALUE) {
+            // Active again: say so at once (after the record, which the idle state let through without holding).
+            idleSentAt = Long.MIN_VALUE;
+            send(Math.max(wm, sent), false);
+        } else if (wm > sent && (sent == Long.MIN_VALUE || Math.floorDiv(wm, windowMs) > Math.floorDiv(sent, windowMs))) {
+            send(wm, false);
         }
     }
 
@@ -97,10 +127,14 @@ public final class WatermarkEmitter implements Processor<String, Observation, St
         return time == Long.MIN_VALUE ? Long.MIN_VALUE : time - graceMs;
     }
 
-    private void send(long watermark) {
+    private void send(long watermark, boolean idle) {
         sent = watermark;
+        RecordHeaders headers = new RecordHeaders();
+        if (idle) {
+            headers.add(IDLE_HEADER, new byte[] {1});
+        }
         // Timestamp of the watermark record: never older than the data before it.
         context.forward(new Record<>(WATERMARK_KEY, Shuffled.watermark(partition, sent),
-                Math.max(watermark + graceMs, 0L)));
+                watermark == Long.MIN_VALUE ? 0L : Math.max(watermark + graceMs, 0L), headers));
     }
 }

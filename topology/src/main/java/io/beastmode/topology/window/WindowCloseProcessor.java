@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,12 @@ import java.util.function.LongSupplier;
  * closed tumbling aggregates they cover (sketches merge; percentiles are never averaged), so every event is
  * aggregated once.
  *
- * <p>An upstream task that has never reported holds the low watermark at minus infinity, except when it stays silent
- * for {@code idleMs} of active time (wall clock while this stream thread runs, {@link ActiveClock}: no data, or a
- * stalled upstream; Flink calls this idleness): then it is left out of the minimum, and its events, if they come
- * later, may be late. State (the observation log behind the open aggregates, the closed windows, watermarks, the
- * close point) lives in changelogged stores, so an exactly-once restart resumes exactly where the last commit was.
+ * <p>An upstream task that has declared itself idle (no input for {@code idleMs} of its own active time; Flink
+ * calls this idleness) is left out of the minimum until its next watermark, and its events, if they come later, may
+ * be late. One that has never sent a watermark holds the low watermark at minus infinity for {@code idleMs} of active
+ * time after init (wall clock while this stream thread runs, {@link ActiveClock}). State (the observation log behind
+ * the open aggregates, the closed windows, watermarks, the close point) lives in changelogged stores, so an
+ * exactly-once restart resumes exactly where the last commit was.
  *
  * <p>Outputs: {@link WindowMetrics} keyed by the metrics key, and the late ALL copies ({@link Observation}, marked
  * late, with the low watermark in a header) for the dead-letter branch.
@@ -84,6 +86,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     /** Per upstream partition: active time (see {@link ActiveClock}) of its last watermark report. */
     private final Map<Integer, Long> lastReport = new HashMap<>();
     private ActiveClock active;
+    /** Upstream tasks whose latest watermark record declared them idle (WatermarkEmitter.IDLE_HEADER); in memory. */
+    private final Set<Integer> idleUpstream = new HashSet<>();
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     /**
      * The open tumbling windows' aggregates, in memory only. What makes them durable is the observation log: every
@@ -126,10 +130,14 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.log = context.getStateStore(logStoreName);
         Long closed = watermarks.get(CLOSED_THROUGH);
         this.closedThrough = closed == null ? Long.MIN_VALUE : closed;
+        if (closed != null) {
+            metrics.closedThrough(context.taskId().partition(), closed);
+        }
         long idleCheck = Math.max(100L, Math.min(idleMs / 2, 1_000L));
         // Idleness counts only time this task was running: a stalled stream thread must not make inputs look silent.
         this.active = new ActiveClock(Math.max(2_000L, 2 * idleCheck));
         this.lastReport.clear();
+        this.idleUpstream.clear();
         this.open.clear();
         this.dirty.clear();
         this.initAt = active.advance(context.currentSystemTimeMs());
@@ -172,6 +180,20 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         }
         if (s.isWatermark()) {
             int p = s.watermark().sourcePartition();
+            if (record.headers().lastHeader(WatermarkEmitter.IDLE_HEADER) != null) {
+                idleUpstream.add(p);
+                long wm = s.watermark().watermarkMs();
+                Long known = watermarks.get(p);
+                if (wm != Long.MIN_VALUE && (known == null || wm > known)) {
+                    watermarks.put(p, wm); // the evidence "every task idle" falls back on
+                }
+                long now = active.advance(context.currentSystemTimeMs());
+                lastReport.put(p, now);
+                reporting = Math.max(reporting, p + 1);
+                advance(now);
+                return;
+            }
+            idleUpstream.remove(p);
             Long known = watermarks.get(p);
             if (known == null || s.watermark().watermarkMs() > known) {
                 watermarks.put(p, s.watermark().watermarkMs());
@@ -227,7 +249,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         int tasks = Math.max(upstreamPartitions, reporting);
         for (int p = 0; p < tasks; p++) {
             Long wm = watermarks.get(p);
-            boolean idle = now - lastReport.getOrDefault(p, initAt) >= idleMs;
+            boolean idle = idle(p, now);
             if (idle) {
                 continue;
             }
@@ -250,7 +272,21 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         return any ? low : null;
     }
 
-    /** @param now active time (see {@link ActiveClock}) */
+    /**
+     * Whether upstream task {@code p} no longer holds windows open: it declared itself idle (no input for
+     * {@code idleMs} of its own clock), or it has never sent a watermark and {@code idleMs} passed here since init
+     * (an input partition with no valid event yet, or a task that does not run). A task with a known watermark holds
+     * windows open until it declares idleness, however long its records take to arrive: a backlog is not silence.
+     *
+     * @param now active time (see {@link ActiveClock})
+     */
+    private boolean idle(int p, long now) {
+        if (idleUpstream.contains(p)) {
+            return true;
+        }
+        return watermarks.get(p) == null && now - lastReport.getOrDefault(p, initAt) >= idleMs;
+    }
+
     private void advance(long now) {
         Long low = lowWatermark(now);
         if (low == null) {
@@ -271,6 +307,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         close(closedThrough, next);
         closedThrough = next;
         watermarks.put(CLOSED_THROUGH, next);
+        metrics.closedThrough(context.taskId().partition(), next);
     }
 
     /** Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first. */
