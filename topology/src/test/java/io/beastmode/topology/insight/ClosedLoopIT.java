@@ -106,7 +106,7 @@ class ClosedLoopIT {
                 .incidents(List.of(new Incident.Spec(Incident.Kind.DEGRADED_LATENCY, GPT4,
                         Duration.ofMinutes(INCIDENT_AT), Duration.ofMinutes(INCIDENT_MINUTES), 3.0)));
         // The fallback's outcome needs 10 windows after it (and the grace) ; -Dloop.minutes=N for a longer look.
-        options.maxEvents(eventsWithin(options, Long.getLong("loop.minutes", INCIDENT_AT + 16) * MIN));
+        options.maxEvents(eventsWithin(options, Long.getLong("loop.minutes", INCIDENT_AT + 20) * MIN));
         List<Incident> incidents = GatewaySimulator.create(options).incidents();
 
         ByteArrayOutputStream simLog = new ByteArrayOutputStream();
