@@ -205,18 +205,31 @@ public final class FallbackRule implements ProposalRule {
                                String primaryRequestType) {
     }
 
-    /** Request types the model served (most traffic first) and the best other model on them by quality per dollar. */
+    /**
+     * Windows of a series within the last {@code historyWindows} window lengths. A series keeps its last windows until
+     * it has been idle for {@code seriesIdleMs}, so a request type the model stopped serving (rerouted away) would
+     * otherwise still count with its old traffic.
+     */
+    private static List<MetricsSnapshot> recent(RuleContext ctx, Dimension dimension, String key) {
+        long from = ctx.now() - ctx.config().historyWindows() * windowMs(ctx);
+        return ctx.windows(dimension, key).stream().filter(w -> w.windowEndMs() > from).toList();
+    }
+
+    /**
+     * Request types the model served recently (most traffic first) and the best other model on them by quality per
+     * dollar.
+     */
     private static Alternative nextBest(RuleContext ctx, String model) {
         TreeMap<String, Double> typesServed = new TreeMap<>();
         for (String type : ctx.keys(Dimension.REQUEST_TYPE)) {
-            Double n = Windows.selectionsByModel(ctx.windows(Dimension.REQUEST_TYPE, type)).get(model);
+            Double n = Windows.selectionsByModel(recent(ctx, Dimension.REQUEST_TYPE, type)).get(model);
             if (n != null && n > 0) {
                 typesServed.merge(type, n, Double::sum);
             }
         }
         for (String k : ctx.keys(Dimension.REQUEST_TYPE_MODEL)) {
             if (SeriesKey.tail(k).equals(model)) {
-                long n = ctx.windows(Dimension.REQUEST_TYPE_MODEL, k).stream()
+                long n = recent(ctx, Dimension.REQUEST_TYPE_MODEL, k).stream()
                         .mapToLong(w -> w.requests() == null ? 0 : w.requests().count()).sum();
                 typesServed.merge(SeriesKey.head(k), (double) n, Math::max);
             }

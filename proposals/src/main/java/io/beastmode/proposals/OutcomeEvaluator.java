@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * significant at {@code alpha} and larger than the metric's minimum effect, so large traffic does not turn trivial
  * shifts into verdicts. Verdicts: INCONCLUSIVE when the kind's primary metric lacks {@code minWindows} windows on a
  * side; REGRESSED when any watched metric got worse (quality only when it fell by more than the reroute tolerance);
- * IMPROVED when the primary metric got better; NO_EFFECT otherwise. A REGRESSED verdict carries a ROLLBACK proposal.
+ * IMPROVED when the primary metric got better; NO_EFFECT otherwise. A REGRESSED verdict carries a ROLLBACK proposal,
+ * except for a ROLLBACK itself, which is judged against the state it restores (see the second {@code evaluate}).
  */
 public final class OutcomeEvaluator {
 
@@ -46,20 +47,34 @@ public final class OutcomeEvaluator {
     public ProposalOutcome evaluate(Proposal applied, long appliedAt, List<MetricsSnapshot> before,
                                     List<MetricsSnapshot> after, Map<String, Double> modelCostPerRequest,
                                     long evaluatedAt) {
+        return evaluate(applied, appliedAt, before, after, List.of(), modelCostPerRequest, evaluatedAt);
+    }
+
+    /**
+     * As {@link #evaluate(Proposal, long, List, List, Map, long)}; {@code restored} matters for a ROLLBACK only: the
+     * windows before the change it undoes, i.e. the state it restores. A rollback is expected to reverse every effect
+     * of that change, the good ones too (a fallback that cut cost but raised errors costs more again once undone), so
+     * a metric that got worse after the rollback counts as a regression only if it is also worse than in
+     * {@code restored}; without those windows, only the metrics whose regression caused the rollback are judged.
+     * The rollback's primary metrics are those regressed ones, and a rollback's outcome never carries a rollback of
+     * its own: undoing it would re-apply the change that was measured to do harm.
+     */
+    public ProposalOutcome evaluate(Proposal applied, long appliedAt, List<MetricsSnapshot> before,
+                                    List<MetricsSnapshot> after, List<MetricsSnapshot> restored,
+                                    Map<String, Double> modelCostPerRequest, long evaluatedAt) {
         ProposalConfig.Outcome cfg = config.outcome();
-        TreeMap<String, Effect> effects = new TreeMap<>();
         TreeMap<String, Double> statistics = new TreeMap<>(); // test statistic per metric, for the rollback
-        perWindow(LATENCY, before, after, Windows::p95, statistics).ifPresent(e -> effects.put(LATENCY, e));
-        ToDoubleFunction<MetricsSnapshot> cost = w -> costPerRequest(w, modelCostPerRequest);
-        perWindow(COST, before, after, cost, statistics).ifPresent(e -> effects.put(COST, e));
-        perWindow(BURN, before, after, w -> w.cost() == null ? Double.NaN : w.cost().burnRateUsdPerHour(), statistics)
-                .ifPresent(e -> effects.put(BURN, e));
-        errorRate(before, after, statistics).ifPresent(e -> effects.put(ERROR_RATE, e));
-        hitRate(before, after, statistics).ifPresent(e -> effects.put(HIT_RATE, e));
-        quality(before, after, statistics).ifPresent(e -> effects.put(QUALITY, e));
+        TreeMap<String, Effect> effects = effects(before, after, modelCostPerRequest, statistics);
 
         List<String> primary = primaryMetrics(applied);
         List<Effect> regressions = effects.values().stream().filter(this::worse).toList();
+        boolean isRollback = applied.kind() == ProposalKind.ROLLBACK;
+        if (isRollback) {
+            Map<String, Effect> againstRestored = restored.isEmpty() ? Map.of()
+                    : effects(restored, after, modelCostPerRequest, new TreeMap<>());
+            regressions = regressions.stream().filter(e -> restored.isEmpty() ? primary.contains(e.metric())
+                    : againstRestored.containsKey(e.metric()) && worse(againstRestored.get(e.metric()))).toList();
+        }
         boolean primaryMeasured = primary.isEmpty() || primary.stream().anyMatch(effects::containsKey);
         boolean guardMissing = applied.kind() == ProposalKind.REROUTE && !effects.containsKey(QUALITY);
         OutcomeVerdict verdict;
@@ -77,13 +92,30 @@ public final class OutcomeEvaluator {
         long beforeEnd = before.isEmpty() ? appliedAt : Windows.end(before);
         long afterStart = after.isEmpty() ? appliedAt : Windows.start(after);
         long afterEnd = after.isEmpty() ? evaluatedAt : Windows.end(after);
-        Proposal rollback = verdict == OutcomeVerdict.REGRESSED
+        Proposal rollback = verdict == OutcomeVerdict.REGRESSED && !isRollback
                 ? rollback(applied, regressions, effects, statistics, afterStart, afterEnd, evaluatedAt, cfg) : null;
         return new ProposalOutcome(applied.proposalId(), applied.kind(), applied.target(), appliedAt, evaluatedAt,
                 beforeStart, beforeEnd, afterStart, afterEnd, verdict, List.copyOf(effects.values()), rollback);
     }
 
-    /** The metrics whose improvement is the point of the proposal; empty: any improvement counts. */
+    private TreeMap<String, Effect> effects(List<MetricsSnapshot> before, List<MetricsSnapshot> after,
+                                            Map<String, Double> modelCostPerRequest, Map<String, Double> statistics) {
+        TreeMap<String, Effect> effects = new TreeMap<>();
+        perWindow(LATENCY, before, after, Windows::p95, statistics).ifPresent(e -> effects.put(LATENCY, e));
+        ToDoubleFunction<MetricsSnapshot> cost = w -> costPerRequest(w, modelCostPerRequest);
+        perWindow(COST, before, after, cost, statistics).ifPresent(e -> effects.put(COST, e));
+        perWindow(BURN, before, after, w -> w.cost() == null ? Double.NaN : w.cost().burnRateUsdPerHour(), statistics)
+                .ifPresent(e -> effects.put(BURN, e));
+        errorRate(before, after, statistics).ifPresent(e -> effects.put(ERROR_RATE, e));
+        hitRate(before, after, statistics).ifPresent(e -> effects.put(HIT_RATE, e));
+        quality(before, after, statistics).ifPresent(e -> effects.put(QUALITY, e));
+        return effects;
+    }
+
+    /**
+     * The metrics whose improvement is the point of the proposal; empty: any improvement counts. For a ROLLBACK, the
+     * metrics whose regression it answers (its evidence).
+     */
     static List<String> primaryMetrics(Proposal p) {
         if (p.action().equals("lift_fallback")) {
             return List.of();
@@ -98,7 +130,7 @@ public final class OutcomeEvaluator {
             }
             case CACHE -> List.of(HIT_RATE);
             case BUDGET -> List.of(BURN, COST);
-            case ROLLBACK -> List.of();
+            case ROLLBACK -> p.evidence().stream().map(Evidence::metric).distinct().toList();
         };
     }
 

@@ -28,6 +28,8 @@ import java.util.TreeMap;
 public final class OutcomeTracker {
 
     private static final byte FORMAT_V1 = 1;
+    /** V1 plus, per tracked proposal, the windows a ROLLBACK restores. */
+    private static final byte FORMAT_V2 = 2;
     /** Outcome ids are remembered this long, so a replayed or duplicate APPLIED ack cannot emit a second outcome. */
     static final long DONE_RETENTION_MS = 7 * 24 * ProposalConfig.HOUR;
     private static final double SHARE_EPSILON = 1e-9;
@@ -39,6 +41,8 @@ public final class OutcomeTracker {
         long fullAt = Long.MIN_VALUE;
         final List<MetricsSnapshot> before = new ArrayList<>();
         final List<MetricsSnapshot> after = new ArrayList<>();
+        /** For a ROLLBACK: the 'before' windows of the proposal it undoes, the state it restores. */
+        final List<MetricsSnapshot> restores = new ArrayList<>();
 
         boolean applied() {
             return appliedAt != Long.MIN_VALUE;
@@ -162,6 +166,7 @@ public final class OutcomeTracker {
         int n = config.outcome().windows();
         long span = n * (config.windowSizeMs() > 0 ? config.windowSizeMs() : ProposalConfig.MINUTE);
         List<ProposalOutcome> out = new ArrayList<>();
+        List<Tracked> rollbacks = new ArrayList<>();
         var it = tracked.entrySet().iterator();
         while (it.hasNext()) {
             Tracked t = it.next().getValue();
@@ -176,12 +181,20 @@ public final class OutcomeTracker {
             List<MetricsSnapshot> after = t.after.subList(0, Math.min(n, t.after.size()));
             long evaluatedAt = after.size() == n ? after.get(n - 1).windowEndMs() : now;
             ProposalOutcome outcome = evaluator.evaluate(t.proposal, t.appliedAt, List.copyOf(t.before),
-                    List.copyOf(after), modelCosts(), evaluatedAt);
+                    List.copyOf(after), List.copyOf(t.restores), modelCosts(), evaluatedAt);
             out.add(outcome);
             done.put(t.proposal.proposalId(), evaluatedAt);
             it.remove();
             if (outcome.rollback() != null) {
-                onProposal(outcome.rollback()); // a rollback is a change too, and gets its own outcome
+                rollbacks.add(new Tracked());
+                rollbacks.get(rollbacks.size() - 1).proposal = outcome.rollback();
+                rollbacks.get(rollbacks.size() - 1).restores.addAll(t.before);
+            }
+        }
+        // A rollback is a change too, and gets its own outcome, judged against the windows it restores.
+        for (Tracked r : rollbacks) {
+            if (!done.containsKey(r.proposal.proposalId())) {
+                tracked.put(r.proposal.proposalId(), r);
             }
         }
         done.values().removeIf(at -> now - at > DONE_RETENTION_MS);
@@ -219,7 +232,7 @@ public final class OutcomeTracker {
     // ---- state ----
 
     public byte[] toBytes() {
-        return StateCodec.encode(FORMAT_V1, out -> {
+        return StateCodec.encode(FORMAT_V2, out -> {
             out.writeLong(now);
             history.write(out);
             out.writeInt(tracked.size());
@@ -229,6 +242,7 @@ public final class OutcomeTracker {
                 out.writeLong(t.fullAt);
                 writeWindows(out, t.before);
                 writeWindows(out, t.after);
+                writeWindows(out, t.restores);
             }
             out.writeInt(done.size());
             for (Map.Entry<String, Long> e : done.entrySet()) {
@@ -239,7 +253,8 @@ public final class OutcomeTracker {
     }
 
     public static OutcomeTracker fromBytes(ProposalConfig config, byte[] bytes) {
-        return StateCodec.decode(bytes, FORMAT_V1, "OutcomeTracker", in -> {
+        byte format = bytes.length > 0 && bytes[0] == FORMAT_V1 ? FORMAT_V1 : FORMAT_V2;
+        return StateCodec.decode(bytes, format, "OutcomeTracker", in -> {
             long now = in.readLong();
             OutcomeTracker tracker = new OutcomeTracker(config,
                     EvidenceStore.read(in, Math.max(2, config.outcome().windows())));
@@ -252,6 +267,9 @@ public final class OutcomeTracker {
                 t.fullAt = in.readLong();
                 t.before.addAll(readWindows(in));
                 t.after.addAll(readWindows(in));
+                if (format == FORMAT_V2) {
+                    t.restores.addAll(readWindows(in));
+                }
                 tracker.tracked.put(t.proposal.proposalId(), t);
             }
             n = StateCodec.readSize(in);

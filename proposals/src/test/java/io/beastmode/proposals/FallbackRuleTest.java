@@ -41,6 +41,23 @@ class FallbackRuleTest {
     }
 
     @Test
+    void primaryRequestTypeIsWhatTheModelServesNowNotWhatItServedBeforeAReroute() {
+        ProposalEngine engine = new ProposalEngine(config);
+        // Minutes 0-9: gpt-4 serves 'chat' heavily; then chat is rerouted away and gpt-4 serves only 'qa' (less
+        // traffic). chat|gpt-4 keeps its last windows in the state, but they are over 30 minutes old by minute 45.
+        for (int i = 0; i < 10; i++) {
+            engine.onWindow(Dimension.REQUEST_TYPE_MODEL, "chat|gpt-4", Snap.window(i).requests(500, 0, 900).build());
+        }
+        for (int i = 0; i < 46; i++) {
+            engine.onWindow(Dimension.REQUEST_TYPE_MODEL, "qa|gpt-4",
+                    Snap.window(i).requests(100, 0, i < 45 ? 1000 + 10 * (i % 3) : 3000).build());
+            minute(engine, i, i < 45 ? BASELINE_P95[i % BASELINE_P95.length] : 3000, 1);
+        }
+        assertThat(engine.onAnomaly(p95Anomaly(45, 3000))).singleElement().satisfies(p ->
+                assertThat(p.parameters()).containsEntry("primaryRequestType", "qa"));
+    }
+
+    @Test
     void anomalousLatencyMovesTrafficToNextBestAndLiftsAfterRecovery() {
         ProposalEngine engine = engineWithBaseline();
         assertThat(minute(engine, 10, 3000, 1)).isEmpty(); // no signal yet: the rule waits for the detector

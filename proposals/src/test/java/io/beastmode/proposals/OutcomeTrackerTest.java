@@ -115,6 +115,70 @@ class OutcomeTrackerTest {
         assertThat(tracker.pending()).containsExactly(rollbackId);
     }
 
+    /** A fallback that halves the cost per request but raises errors from 1% to 5%, then its rollback. */
+    private static MetricsSnapshot costly(int i, double costPerRequest, long errors) {
+        double noise = i % 2 == 0 ? 1.01 : 0.99;
+        return Snap.window(i).requests(1000, errors, 1000 + i % 2).cost(1000, 1000 * costPerRequest * noise).build();
+    }
+
+    private static List<ProposalOutcome> feedCostly(OutcomeTracker tracker, int from, int to, double cost,
+                                                    long errors) {
+        List<ProposalOutcome> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.addAll(tracker.onWindow(Dimension.REQUEST_TYPE, "qa", costly(i, cost, errors)));
+        }
+        return out;
+    }
+
+    @Test
+    void rollbackIsJudgedAgainstTheStateItRestoresAndNeverRolledBackItself() {
+        OutcomeTracker tracker = new OutcomeTracker(config);
+        Proposal fallback = OutcomeEvaluatorTest.fallback();
+        tracker.onProposal(fallback);
+        feedCostly(tracker, 0, 10, 1.0, 10);
+        tracker.onAck(new RoutingAck(fallback.proposalId(), RoutingAck.Status.APPLIED, Snap.end(9), null, null));
+        List<ProposalOutcome> first = feedCostly(tracker, 10, 20, 0.5, 50);
+        assertThat(first).singleElement().satisfies(o -> {
+            assertThat(o.verdict()).isEqualTo(OutcomeVerdict.REGRESSED); // errors 1% -> 5%, though cost halved
+            assertThat(o.rollback().evidence()).extracting(Evidence::metric).containsExactly("requests.errorRate");
+        });
+        String rollbackId = first.get(0).rollbackProposalId();
+        tracker.onAck(new RoutingAck(rollbackId, RoutingAck.Status.APPLIED, Snap.end(19), null, null));
+        // Round trip mid-measurement: the restored windows are state too.
+        OutcomeTracker restored = OutcomeTracker.fromBytes(config, tracker.toBytes());
+
+        // Undone: the cost doubles back to what it was and the errors fall back to 1%.
+        List<ProposalOutcome> second = feedCostly(restored, 20, 30, 1.0, 10);
+        assertThat(second).singleElement().satisfies(o -> {
+            assertThat(o.proposalId()).isEqualTo(rollbackId);
+            assertThat(o.kind()).isEqualTo(ProposalKind.ROLLBACK);
+            Effect cost = o.effects().stream().filter(e -> e.metric().equals("cost.perRequestUsd")).findFirst()
+                    .orElseThrow();
+            assertThat(cost.relativeDelta()).isGreaterThan(0.9); // up again against the rolled-back span ...
+            assertThat(o.verdict()).isEqualTo(OutcomeVerdict.IMPROVED); // ... but that is the restored state
+            assertThat(o.rollback()).isNull();
+        });
+        assertThat(restored.pending()).isEmpty();
+        assertThat(feedCostly(restored, 30, 45, 1.0, 10)).isEmpty();
+    }
+
+    @Test
+    void rollbackThatLeavesThingsWorseThanBeforeIsRegressedButNotRolledBack() {
+        OutcomeTracker tracker = new OutcomeTracker(config);
+        Proposal fallback = OutcomeEvaluatorTest.fallback();
+        tracker.onProposal(fallback);
+        feedCostly(tracker, 0, 10, 1.0, 10);
+        tracker.onAck(new RoutingAck(fallback.proposalId(), RoutingAck.Status.APPLIED, Snap.end(9), null, null));
+        String rollbackId = feedCostly(tracker, 10, 20, 0.5, 50).get(0).rollbackProposalId();
+        tracker.onAck(new RoutingAck(rollbackId, RoutingAck.Status.APPLIED, Snap.end(19), null, null));
+        // Errors recover, but the cost ends 50% above the state the rollback was to restore.
+        assertThat(feedCostly(tracker, 20, 30, 1.5, 10)).singleElement().satisfies(o -> {
+            assertThat(o.verdict()).isEqualTo(OutcomeVerdict.REGRESSED);
+            assertThat(o.rollback()).isNull();
+        });
+        assertThat(tracker.pending()).isEmpty();
+    }
+
     @Test
     void stateRoundTripsThroughBytesMidMeasurement() {
         OutcomeTracker original = new OutcomeTracker(config);

@@ -95,8 +95,9 @@ public final class GatewaySimulator implements Iterator<SimEvent> {
 
         long traceStart = data.traceStartMs();
         this.shiftMs = options.start() == null ? 0 : options.start().toEpochMilli() - traceStart;
-        // A replay longer than the trace starts it again on the next whole minute after it ends.
-        this.lapMs = ((data.traceEndMs() - traceStart) / MINUTE_MS + 2) * MINUTE_MS;
+        // A replay longer than the trace starts it again one second after its last arrival: no hole in the traffic
+        // (starting on the next whole minute left up to two quiet minutes per lap, which detectors rightly flagged).
+        this.lapMs = data.traceEndMs() - traceStart + 1_000L;
         long firstMinute = ceilToMinute(traceStart + shiftMs);
         this.incidents = options.incidents().stream().map(s -> s.at(firstMinute)).toList();
 

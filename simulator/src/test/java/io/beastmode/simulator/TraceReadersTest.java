@@ -80,8 +80,9 @@ class TraceReadersTest {
         // The pools were chosen for these properties: code and long-context separate the models, conversation does not.
         assertThat(gap(pools.get("code"))).isGreaterThan(0.15);
         assertThat(gap(pools.get("long-context"))).isGreaterThan(0.15);
-        assertThat(Math.abs(gap(pools.get("conversation")))).isLessThan(0.03);
-        assertThat(pools.get("conversation")).hasSize(234 + 201 + 193 + 171 + 103 + 100);
+        // Conversation: GPT-4 553 and Mixtral 555 right of the same 598 questions.
+        assertThat(Math.abs(gap(pools.get("conversation")))).isLessThan(0.005);
+        assertThat(pools.get("conversation")).hasSize(234 + 193 + 171);
     }
 
     private static double gap(List<RouteLlmQuality.Label> pool) {

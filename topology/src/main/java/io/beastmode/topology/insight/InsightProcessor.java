@@ -141,7 +141,7 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
         DetectionResult r = detector.update(s.windowEndMs(), value);
         io.beastmode.proposals.Dimension dim = InsightMapper.dimension(dimension);
         AnomalySignal signal = null;
-        if (r.isAnomaly(threshold)) {
+        if (r.isAnomaly(threshold) && SeriesMetrics.enoughEvents(metric, s, r.expected())) {
             context.forward(new Record<>(seriesKey, InsightMapper.anomaly(dimension, key, metric, s.windowStartMs(),
                     s.windowEndMs(), r, threshold, clock.getAsLong()), ts));
             signal = AnomalySignal.anomaly(dim, key, metric, s.windowStartMs(), s.windowEndMs(), r.observed(),

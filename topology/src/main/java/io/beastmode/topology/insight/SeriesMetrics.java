@@ -1,5 +1,6 @@
 package io.beastmode.topology.insight;
 
+import io.beastmode.detectors.CountEvidence;
 import io.beastmode.processors.metrics.MetricsSnapshot;
 
 import java.util.LinkedHashMap;
@@ -20,6 +21,47 @@ final class SeriesMetrics {
     static final String THROUGHPUT = "requests.throughput";
 
     private SeriesMetrics() {
+    }
+
+    /**
+     * Whether an anomalous value of {@code metric} is one to report: in the harmful direction, and backed by the
+     * window's counts ({@link CountEvidence}): a rate must
+     * differ significantly from the expected one given the window's events, a percentile must rest on more than the
+     * slowest request. Other metrics are not counts of events and always pass.
+     */
+    static boolean enoughEvents(String metric, MetricsSnapshot s, double expected) {
+        if (!harmful(metric, s, expected)) {
+            return false;
+        }
+        return switch (metric) {
+            case ERROR_RATE -> CountEvidence.rateIsSignificant(s.requests().errorCount(), s.requests().count(),
+                    expected);
+            case HIT_RATE -> {
+                long considered = s.cache().lookups() - s.cache().outcomes().getOrDefault("BYPASS", 0L);
+                yield CountEvidence.rateIsSignificant(s.cache().outcomes().getOrDefault("HIT", 0L), considered,
+                        expected);
+            }
+            case P95 -> CountEvidence.percentileIsEstimated(0.95, s.latency().count());
+            case P99 -> CountEvidence.percentileIsEstimated(0.99, s.latency().count());
+            default -> true;
+        };
+    }
+
+    /**
+     * Detectors are two-sided (NAB scores both directions), but a gateway metric is only a problem one way: latency,
+     * errors and spend going up, the cache hit rate going down. A faster or cheaper minute is not an anomaly anyone
+     * acts on. Throughput counts both ways (a surge or an outage).
+     */
+    private static boolean harmful(String metric, MetricsSnapshot s, double expected) {
+        Double value = of(s).get(metric);
+        if (value == null) {
+            return false;
+        }
+        return switch (metric) {
+            case P95, P99, ERROR_RATE, BURN_RATE -> value > expected;
+            case HIT_RATE -> value < expected;
+            default -> true;
+        };
     }
 
     static Map<String, Double> of(MetricsSnapshot s) {

@@ -1,6 +1,8 @@
 package io.beastmode.topology.insight;
 
 import io.beastmode.analytics.v1.AckStatus;
+import io.beastmode.analytics.v1.Effect;
+import io.beastmode.analytics.v1.OutcomeVerdict;
 import io.beastmode.analytics.v1.Anomaly;
 import io.beastmode.analytics.v1.OptimizationProposal;
 import io.beastmode.analytics.v1.ProposalKind;
@@ -42,35 +44,45 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole loop on the real broker and registry: the simulator (default incidents: gpt-4 latency x3 at +8..+13 min,
- * mixtral error burst at +16..+20, cache flush at +24..+28) replays ~35 minutes of real traces through the
- * proposal-applying router; the pipeline turns them into metrics, anomalies, proposals and outcomes; the router
- * applies the proposals and acknowledges them, and the pipeline measures what they did.
+ * The whole loop on the real broker and registry, with the pipeline's defaults (exactly_once_v2, the NAB-calibrated
+ * default detector and threshold): the simulator replays real traces through the proposal-applying router; the
+ * pipeline turns them into metrics, anomalies, proposals and outcomes; the router applies the proposals (canary, then
+ * full) and acknowledges them, and the pipeline measures what they did.
  *
- * <p>Detector: the robust z-score ({@link InsightConfig#fastWarmup()}), because the default detector needs 70
- * windows before it scores anything and the first incident starts at minute 8. Pacing: the replay runs as fast as
- * the pipeline goes, never more than 3 event minutes ahead of the latest closed ALL window (the router's gate), and
- * the router applies a proposal at the event time it has reached when the proposal arrives. A fixed --speed cannot
- * do this on a loaded machine: the metrics pipeline fell 30 event minutes behind a 40x replay.
+ * <ul>
+ * <li>A cheaper model of equal quality: on {@code conversation} (RouteLLM MMLU marketing, politics, religions: GPT-4
+ * 92.5%, Mixtral 92.8% on the same questions) the static router sends 75% to GPT-4. The REROUTE to Mixtral must be
+ * proposed (non-inferiority at the 0.02 margin), applied by the router (10% canary for 30 minutes, then all), and its
+ * outcome must show the cost per request down with the quality within the tolerance.</li>
+ * <li>An injected degraded model: GPT-4's latency x3 from {@link #INCIDENT_AT} for {@link #INCIDENT_MINUTES}
+ * minutes. The default detector scores a series only after 70 windows (20 of history, 50 of past deviations), so the
+ * incident starts after that warm-up. The anomaly must come within 3 windows of its start, the FALLBACK be applied,
+ * and its outcome show the p95 back near its pre-incident baseline.</li>
+ * </ul>
+ * Only this one incident: the simulator's error burst and cache flush are judged by {@link IncidentDetectionTest}
+ * (no broker), and here they would land inside the outcome spans and blur the two measured effects.
  *
- * <p>Not asserted: the REROUTE of conversation to mixtral. On these traces mixtral's conversation quality is 0.920
- * against gpt-4's 0.928 (n = 1047 and 3080 over the first 14 minutes), so the non-inferiority test at the default
- * 0.02 tolerance reaches only p ~ 0.1 before the fallback (minute 11) moves all of gpt-4's traffic; it needs about
- * 25 clean minutes of history. The TTD tests prove the REROUTE and its outcome on hand-made windows.
+ * <p>Pacing: the replay runs as fast as the pipeline goes, never more than 3 event minutes ahead of the latest closed
+ * ALL window (the router's gate), and the router applies a proposal at the event time it has reached when the proposal
+ * arrives. A fixed --speed cannot do this on a loaded machine.
  */
 class ClosedLoopIT {
 
     private static final long MIN = 60_000L;
     private static final String GPT4 = "gpt-4-1106-preview";
     private static final String MIXTRAL = "mixtral-8x7b-instruct-v0.1";
+    /** After the default detector's 70-window warm-up. */
+    static final long INCIDENT_AT = IncidentDetectionTest.WARMUP_MINUTES + 2;
+    static final long INCIDENT_MINUTES = 5;
 
     @Test
-    void fallbackIsProposedAppliedMeasuredAndRolledBackWhenItRegresses() throws Exception {
+    void rerouteAndFallbackAreProposedAppliedAndMeasured() throws Exception {
         String bootstrap = BeastTestStack.bootstrapServers();
         String registry = BeastTestStack.registryUrl();
         String prefix = "loop-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -85,20 +97,20 @@ class ClosedLoopIT {
                 .commitInterval(Duration.ofMillis(100))
                 .extraStreamsProp(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0")
                 .grace(Duration.ofMinutes(1))
-                // The loop, not exactly-once, is under test here; a transaction every commit would triple the
-                // wall time on a small machine.
-                .processingGuarantee(StreamsConfig.AT_LEAST_ONCE)
                 .build();
-        Instant start = Instant.ofEpochMilli((System.currentTimeMillis() - 2 * 3_600_000L) / MIN * MIN);
+        assertThat(config.processingGuarantee()).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        Instant start = Instant.ofEpochMilli((System.currentTimeMillis() - 3 * 3_600_000L) / MIN * MIN);
         SimulatorOptions options = new SimulatorOptions().bootstrapServers(bootstrap).schemaRegistry(registry)
                 .topicPrefix(prefix).seed(7).speed(0).start(start).progress(false).partitions(3)
-                .createTopics(false).router(SimulatorOptions.ROUTER_PROPOSALS);
-        // ~35 simulated minutes by default; -Dloop.minutes=N for a longer look (e.g. at a later REROUTE).
-        options.maxEvents(eventsWithin(options, Long.getLong("loop.minutes", 35) * MIN));
+                .createTopics(false).router(SimulatorOptions.ROUTER_PROPOSALS)
+                .incidents(List.of(new Incident.Spec(Incident.Kind.DEGRADED_LATENCY, GPT4,
+                        Duration.ofMinutes(INCIDENT_AT), Duration.ofMinutes(INCIDENT_MINUTES), 3.0)));
+        // The fallback's outcome needs 10 windows after it (and the grace) ; -Dloop.minutes=N for a longer look.
+        options.maxEvents(eventsWithin(options, Long.getLong("loop.minutes", INCIDENT_AT + 20) * MIN));
         List<Incident> incidents = GatewaySimulator.create(options).incidents();
 
         ByteArrayOutputStream simLog = new ByteArrayOutputStream();
-        try (BeastPipeline pipeline = BeastPipeline.start(config, InsightConfig.fastWarmup())) {
+        try (BeastPipeline pipeline = BeastPipeline.start(config, InsightConfig.defaults())) {
             assertThat(pipeline.insight()).as("insight app started").isNotNull();
             assertThat(pipeline.awaitRunning(Duration.ofSeconds(60))).isTrue();
             awaitRunning(pipeline.insight().streams());
@@ -124,6 +136,11 @@ class ClosedLoopIT {
                                     WindowMetrics w = windows.deserialize(topic, r.value());
                                     if (w.getFinal$() && w.getDimension() == Dimension.ALL) {
                                         c.pipelineTime = Math.max(c.pipelineTime, w.getWindowEnd());
+                                    }
+                                    if (w.getFinal$() && w.getWindowSizeMs() == MIN
+                                            && w.getDimension() == Dimension.REQUEST_TYPE && w.getLatency() != null) {
+                                        c.typeP95.computeIfAbsent(w.getDimensionKey(), k -> new TreeMap<>())
+                                                .put(w.getWindowStart(), w.getLatency().getP95());
                                     }
                                     if (w.getFinal$() && w.getWindowSizeMs() == MIN
                                             && w.getDimensionKey().equals(GPT4) && w.getLatency() != null) {
@@ -183,48 +200,75 @@ class ClosedLoopIT {
 
             Incident degraded = incidents.stream().filter(i -> i.kind() == Incident.Kind.DEGRADED_LATENCY)
                     .findFirst().orElseThrow();
-            OptimizationProposal fallback = c.first(ProposalKind.FALLBACK, "MODEL:" + GPT4);
-            assertThat(fallback).as("FALLBACK for " + GPT4).isNotNull();
-            assertThat(fallback.getParameters()).containsEntry("toModel", MIXTRAL);
-            assertThat(fallback.getCreatedAt()).isBetween(degraded.startMs(), degraded.endMs() + 5 * MIN);
+
+            // REROUTE: proposed on evidence, applied canary then full, measured: cost down, quality within tolerance.
+            OptimizationProposal reroute = c.first(ProposalKind.REROUTE, "REQUEST_TYPE:conversation");
+            assertThat(reroute).as("REROUTE of conversation").isNotNull();
+            assertThat(reroute.getParameters()).containsEntry("fromModel", GPT4).containsEntry("toModel", MIXTRAL);
+            assertThat(reroute.getConfidence().getPValue()).isLessThan(0.05);
+            assertThat(c.acks).filteredOn(a -> a.getProposalId().equals(reroute.getProposalId())
+                    && a.getStatus() == AckStatus.APPLIED).extracting(RoutingAck::getRolloutShare)
+                    .as("canary, then full").contains(0.1, 1.0);
+            ProposalOutcome rerouted = c.outcome(reroute.getProposalId());
+            assertThat(rerouted).as("the applied REROUTE is measured").isNotNull();
+            assertThat(rerouted.getVerdict()).isEqualTo(OutcomeVerdict.IMPROVED);
+            Effect cost = effect(rerouted, "cost.perRequestUsd");
+            assertThat(cost.getAfter()).as("cost per request down").isLessThan(0.8 * cost.getBefore());
+            assertThat(cost.getPValue()).isLessThan(0.05);
+            Effect quality = effect(rerouted, "selection.quality");
+            assertThat(quality.getAfter()).as("quality within the 0.02 tolerance")
+                    .isGreaterThan(quality.getBefore() - 0.02);
+
+            // FALLBACK: the degraded model is detected within 3 windows, moved away, and the p95 comes back.
             assertThat(c.anomalies).anySatisfy(a -> {
                 assertThat(a.getDimensionKey()).isEqualTo(GPT4);
                 assertThat(a.getMetric()).startsWith("latency.p9");
                 assertThat(a.getObserved()).isGreaterThan(2 * a.getExpected());
-                assertThat(a.getWindowStart()).isBetween(degraded.startMs(), degraded.startMs() + 3 * MIN);
+                assertThat(a.getWindowStart()).isBetween(degraded.startMs(), degraded.startMs() + 2 * MIN);
             });
+            OptimizationProposal fallback = c.first(ProposalKind.FALLBACK, "MODEL:" + GPT4);
+            assertThat(fallback).as("FALLBACK for " + GPT4).isNotNull();
+            assertThat(fallback.getParameters()).containsEntry("toModel", MIXTRAL);
+            assertThat(fallback.getCreatedAt()).isBetween(degraded.startMs(), degraded.startMs() + 4 * MIN);
             assertThat(c.applied(fallback.getProposalId())).as("router applied the FALLBACK").isTrue();
-            assertThat(c.acks).filteredOn(a -> a.getProposalId().equals(fallback.getProposalId())
-                    && a.getStatus() == AckStatus.APPLIED)
-                    .allSatisfy(a -> assertThat(a.getAt()).isGreaterThanOrEqualTo(fallback.getCreatedAt()));
-            ProposalOutcome outcome = c.outcomes.stream()
-                    .filter(o -> o.getProposalId().equals(fallback.getProposalId())).findFirst().orElse(null);
-            assertThat(outcome).as("the applied FALLBACK is measured").isNotNull();
+            ProposalOutcome fellBack = c.outcome(fallback.getProposalId());
+            assertThat(fellBack).as("the applied FALLBACK is measured").isNotNull();
             assertThat(c.outcomes.stream().filter(o -> o.getProposalId().equals(fallback.getProposalId())))
                     .as("exactly once").hasSize(1);
-            assertThat(outcome.getEffects()).extracting(e -> e.getMetric())
-                    .contains("latency.p95", "cost.perRequestUsd");
-            assertThat(outcome.getAfterStart()).isGreaterThanOrEqualTo(outcome.getAppliedAt());
-            if (outcome.getVerdict() == io.beastmode.analytics.v1.OutcomeVerdict.REGRESSED) {
-                // The loop closes: a rollback proposal, which the router applies by undoing the fallback.
-                assertThat(outcome.getRollbackProposalId()).isNotNull();
-                assertThat(c.proposals).anySatisfy(p -> {
-                    assertThat(p.getKind()).isEqualTo(ProposalKind.ROLLBACK);
-                    assertThat(p.getParameters()).containsEntry("rollbackOf", fallback.getProposalId());
-                });
-                assertThat(c.acks).anySatisfy(a -> {
-                    assertThat(a.getProposalId()).isEqualTo(fallback.getProposalId());
-                    assertThat(a.getStatus()).isEqualTo(AckStatus.ROLLED_BACK);
-                });
+            assertThat(fellBack.getAfterStart()).isGreaterThanOrEqualTo(fellBack.getAppliedAt());
+            String series = fallback.getParameters().get("primaryRequestType");
+            TreeMap<Long, Double> p95 = c.typeP95.get(series);
+            double baseline = median(p95.subMap(degraded.startMs() - 10 * MIN, degraded.startMs()).values());
+            double degradedP95 = median(p95.subMap(degraded.startMs(), fallback.getCreatedAt()).values());
+            Effect latency = effect(fellBack, "latency.p95");
+            System.out.printf("%s p95: baseline %.0f ms, degraded %.0f ms, after the fallback %.0f ms%n", series,
+                    baseline, degradedP95, latency.getAfter());
+            assertThat(degradedP95).as("the incident is visible on " + series).isGreaterThan(1.5 * baseline);
+            assertThat(latency.getAfter()).as("p95 back near its baseline").isLessThan(1.25 * baseline);
+            // Not asserted: the verdict. The fallback moves long-context to Mixtral, 15 points worse than GPT-4 on its
+            // RouteLLM questions, so the outcome (rightly) reports the quality drop as a regression and proposes the
+            // rollback, by which time GPT-4 is healthy again (run of 26 Nov: quality 0.748 -> 0.600, REGRESSED).
+            System.out.println("FALLBACK outcome: " + fellBack.getVerdict());
+            if (fellBack.getVerdict() == OutcomeVerdict.REGRESSED) {
+                assertThat(fellBack.getRollbackProposalId()).as("a regression yields a rollback").isNotNull();
             }
-            // Not asserted (see the class comment): a REROUTE of conversation.
-            System.out.println("REROUTE of conversation: "
-                    + c.first(ProposalKind.REROUTE, "REQUEST_TYPE:conversation"));
         }
+    }
+
+    private static Effect effect(ProposalOutcome o, String metric) {
+        return o.getEffects().stream().filter(e -> e.getMetric().equals(metric)).findFirst()
+                .orElseThrow(() -> new AssertionError(metric + " not measured in " + o));
+    }
+
+    private static double median(java.util.Collection<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        assertThat(v).as("windows to take a median of").isNotEmpty();
+        return v[(v.length - 1) / 2];
     }
 
     /** Events the simulator emits within the first {@code spanMs} of event time (a dry run, nothing published). */
     private static long eventsWithin(SimulatorOptions options, long spanMs) {
+        options.maxEvents(Long.MAX_VALUE); // without a limit the simulator makes one pass of the trace (~59 minutes)
         GatewaySimulator dry = GatewaySimulator.create(options);
         long first = -1;
         long n = 0;
@@ -263,6 +307,7 @@ class ClosedLoopIT {
         final List<ProposalOutcome> outcomes = new ArrayList<>();
         final List<RoutingAck> acks = new ArrayList<>();
         final List<String> diag = new ArrayList<>();
+        final Map<String, TreeMap<Long, Double>> typeP95 = new java.util.HashMap<>();
         volatile long pipelineTime = Long.MIN_VALUE;
 
         long pipelineTime() {
@@ -280,15 +325,15 @@ class ClosedLoopIT {
             return acks.stream().anyMatch(a -> a.getProposalId().equals(id) && a.getStatus() == AckStatus.APPLIED);
         }
 
-        /** The fallback proposed, applied and measured (and, if it regressed, rolled back). */
+        ProposalOutcome outcome(String proposalId) {
+            return outcomes.stream().filter(o -> o.getProposalId().equals(proposalId)).findFirst().orElse(null);
+        }
+
+        /** The reroute and the fallback proposed, applied and measured. */
         boolean complete() {
             OptimizationProposal f = first(ProposalKind.FALLBACK, "MODEL:" + GPT4);
-            if (f == null || !applied(f.getProposalId())) {
-                return false;
-            }
-            return outcomes.stream().anyMatch(o -> o.getProposalId().equals(f.getProposalId())
-                    && (o.getRollbackProposalId() == null || acks.stream().anyMatch(a -> a.getProposalId()
-                    .equals(f.getProposalId()) && a.getStatus() == AckStatus.ROLLED_BACK)));
+            OptimizationProposal r = first(ProposalKind.REROUTE, "REQUEST_TYPE:conversation");
+            return f != null && r != null && outcome(f.getProposalId()) != null && outcome(r.getProposalId()) != null;
         }
 
         void print(List<Incident> incidents) {
