@@ -49,20 +49,8 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "throughput", description = {"Preloads N real-trace telemetry events (the four kinds in trace "
-            + "proportions) into fresh input topics, then measures (a) a plain consumer reading and Avro-decoding them "
-            + "and (b) the metrics pipeline with exactly_once_v2 from its start to the committed result of the last "
-            + "window; prints both in events/s and their ratio.",
-            "Correctness check: the requests counted over the final 1-minute ALL windows must equal the requests "
-                    + "preloaded (exit 1 otherwise)."})
-    static final class Throughput implements Callable<Integer> {
-        @CommandLine.Mixin
-        Target target = new Target();
-
-        @Option(names = "--events", defaultValue = "2000000", paramLabel = "N",
-                description = "Events to preload (default: ${DEFAULT-VALUE}).")
-        long events;
-
+    /** The bench input and output options both subcommands share. */
+    static final class Input {
         @Option(names = "--partitions", defaultValue = "3", paramLabel = "P",
                 description = "Partitions of the bench topics (default: ${DEFAULT-VALUE}).")
         int partitions;
@@ -73,6 +61,30 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--data", paramLabel = "DIR", description = "Shared data root (default: ../shared/data next "
                 + "to the repository; the bundled sample when absent).")
         Path data;
+
+        @Option(names = "--keep-topics", description = "Keep the bench topics afterwards (deleted by default).")
+        boolean keepTopics;
+
+        @Option(names = "--json", description = "Print the figures as JSON on stdout.")
+        boolean json;
+    }
+
+    @Command(name = "throughput", description = {"Preloads N real-trace telemetry events (the four kinds in trace "
+            + "proportions) into fresh input topics, then measures (a) a plain consumer reading and Avro-decoding them "
+            + "and (b) the metrics pipeline with exactly_once_v2 from its start to the committed result of the last "
+            + "window; prints both in events/s and their ratio.",
+            "Correctness check: the requests counted over the final 1-minute ALL windows must equal the requests "
+                    + "preloaded (exit 1 otherwise)."})
+    static final class Throughput implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target = new Target();
+
+        @CommandLine.Mixin
+        Input input = new Input();
+
+        @Option(names = "--events", defaultValue = "2000000", paramLabel = "N",
+                description = "Events to preload (default: ${DEFAULT-VALUE}).")
+        long events;
 
         @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", paramLabel = "G",
                 description = "Kafka Streams processing.guarantee of the pipeline (default: ${DEFAULT-VALUE}).")
@@ -92,12 +104,6 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--timeout", defaultValue = "3600", paramLabel = "SECONDS",
                 description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
-
-        @Option(names = "--keep-topics", description = "Keep the bench topics afterwards (deleted by default).")
-        boolean keepTopics;
-
-        @Option(names = "--json", description = "Print the figures as JSON on stdout.")
-        boolean json;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -119,11 +125,11 @@ public final class BenchCommand implements Runnable {
                 // SIGTERM or Ctrl-C: the embedded registry is a child process and must not outlive us.
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "beast-bench-stop"));
                 result = new ThroughputBench(new ThroughputBench.Options(cluster.bootstrap, cluster.registryUrl,
-                        events, partitions, seed, data != null ? data : NabCommand.sharedData(), processingGuarantee,
-                        streamsProperties, idle, Duration.ofSeconds(timeoutSeconds), keepTopics), status).run();
+                        events, input.partitions, input.seed, input.data != null ? input.data : NabCommand.sharedData(), processingGuarantee,
+                        streamsProperties, idle, Duration.ofSeconds(timeoutSeconds), input.keepTopics), status).run();
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? Json.write(result) : text(result));
+            out.println(input.json ? Json.write(result) : text(result));
             out.flush();
             @SuppressWarnings("unchecked")
             Map<String, Object> check = (Map<String, Object>) result.get("check");
@@ -169,6 +175,9 @@ public final class BenchCommand implements Runnable {
         @CommandLine.Mixin
         Target target = new Target();
 
+        @CommandLine.Mixin
+        Input input = new Input();
+
         @Option(names = "--speed", defaultValue = "60", paramLabel = "X",
                 description = "Replay speed against event time (default: ${DEFAULT-VALUE}: a window closes every second).")
         double speed;
@@ -181,23 +190,6 @@ public final class BenchCommand implements Runnable {
                 description = "The pipeline's commit interval (default: the pipeline's own, 1s); under exactly-once "
                         + "results become readable at the commit.")
         String commitInterval;
-
-        @Option(names = "--partitions", defaultValue = "3", paramLabel = "P",
-                description = "Partitions of the bench topics (default: ${DEFAULT-VALUE}).")
-        int partitions;
-
-        @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "Shared data root (default: ../shared/data next "
-                + "to the repository; the bundled sample when absent).")
-        Path data;
-
-        @Option(names = "--keep-topics", description = "Keep the bench topics afterwards (deleted by default).")
-        boolean keepTopics;
-
-        @Option(names = "--json", description = "Print the figures as JSON on stdout.")
-        boolean json;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -220,12 +212,13 @@ public final class BenchCommand implements Runnable {
             try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "beast-bench-stop"));
                 result = new LatencyBench(new LatencyBench.Options(cluster.bootstrap, cluster.registryUrl, speed,
-                        Duration.ofSeconds(durationSeconds), partitions, seed,
-                        data != null ? data : NabCommand.sharedData(), commit, Duration.ofSeconds(120), keepTopics),
+                        Duration.ofSeconds(durationSeconds), input.partitions, input.seed,
+                        input.data != null ? input.data : NabCommand.sharedData(), commit, Duration.ofSeconds(120),
+                        input.keepTopics),
                         status).run();
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? Json.write(result) : text(result));
+            out.println(input.json ? Json.write(result) : text(result));
             out.flush();
             return ExitCodes.OK;
         }
