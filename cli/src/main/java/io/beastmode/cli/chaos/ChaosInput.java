@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The chaos input, written once before any pipeline runs: N valid request events of the gateway simulator (real
- * traces, unpaced, shifted a week into the past so that every event time is valid and far from "now"), M poison
+ * traces, unpaced, ending about 45 minutes of event time before "now", so every event time is valid), M poison
  * records mixed in at random positions, and one end marker per input partition.
  *
  * <p>Poison kinds (the key of each poison record is {@code poison|<kind>|<n>} so its dead letter can be matched):
@@ -72,7 +72,13 @@ final class ChaosInput {
                          int partitions) throws Exception {
         long t0 = System.nanoTime();
         Random random = new Random(seed ^ 0x5DEECE66DL);
-        long start = (System.currentTimeMillis() - Duration.ofDays(7).toMillis()) / MINUTE_MS * MINUTE_MS;
+        // Event time ends about 45 minutes before now, as live traffic would (the trace laps at roughly 300-400
+        // requests a minute, so N/300 minutes over-estimates the span). Not days back: Kafka Streams 4.4 restores a
+        // windowed changelog from (timestamp of its last record - retention), and the window stores are also
+        // written from wall-clock punctuations (stamped "now"), so a full restore (wiped state) of data older than
+        // the store retention skips it. That is an open bug for replays of old data; see the README.
+        long spanMinutes = events / 300 + 1;
+        long start = (System.currentTimeMillis() - Duration.ofMinutes(spanMinutes + 45).toMillis()) / MINUTE_MS * MINUTE_MS;
         // maxEvents > 0 makes the simulator lap the trace (one pass has ~40,000 requests); the loop below stops at N.
         SimulatorOptions options = new SimulatorOptions().seed(seed).start(Instant.ofEpochMilli(start)).maxEvents(Long.MAX_VALUE);
         if (dataDir != null) {
@@ -124,8 +130,9 @@ final class ChaosInput {
                 models.add(request.getServedModel());
                 written++;
             }
-            if (last + END_GAP_MS + Duration.ofMinutes(30).toMillis() > System.currentTimeMillis()) {
-                throw new IllegalStateException("the input spans more than 6 days of event time; use fewer --events");
+            if (last + END_GAP_MS > System.currentTimeMillis() + Duration.ofMinutes(5).toMillis()) {
+                // End markers must stay within the pipeline's allowed future skew (15 minutes) to be valid.
+                throw new IllegalStateException("the input's event time runs past now; the span estimate was short");
             }
             long endAt = last + END_GAP_MS;
             for (int p = 0; p < partitions; p++) {
