@@ -93,16 +93,12 @@ public final class PipelineMetrics {
     }
 
     /**
-     * The end up to which the windows of {@code partition} are closed (emitted final), or the smallest over every
-     * local window task when {@code partition} is null; null when unknown. It comes from the persisted close point,
-     * so it is the same before and after a restart (unlike {@link #maxEventTimeMs()}, which counts this process's
-     * input only).
+     * The end up to which the windows of window task {@code partition} are closed (emitted final), null when unknown.
+     * It comes from the persisted close point, so it is the same before and after a restart (unlike
+     * {@link #maxEventTimeMs()}, which counts this process's input only).
      */
-    public Long closedThrough(Integer partition) {
-        if (partition != null) {
-            return closedThrough.get(partition);
-        }
-        return closedThrough.values().stream().min(Long::compare).orElse(null);
+    public Long closedThrough(int partition) {
+        return closedThrough.get(partition);
     }
 
     /** Largest valid event time seen by this instance, or null before the first event. */

@@ -8,7 +8,6 @@ import io.beastmode.topology.model.MetricsMapper;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
@@ -105,25 +104,29 @@ public final class MetricsQueryService {
         if (result.getPartitionResults().isEmpty()) {
             return Answer.failed("no partition of " + store + " is hosted here (state " + streams.state() + ")");
         }
-        List<KeyValue<Long, WindowAggregate>> found = new ArrayList<>();
-        for (QueryResult<WindowStoreIterator<Object>> partition : result.getPartitionResults().values()) {
+        // Each window is judged against the close point of the task (partition) it came from. Not the smallest over
+        // all local tasks: another task's close point may lag (an idle advance that emitted nothing and was not yet
+        // committed when the process died), which would mark this key's emitted windows open after a restart.
+        record Found(long start, WindowAggregate aggregate, Long closedThrough) { }
+        List<Found> found = new ArrayList<>();
+        for (Map.Entry<Integer, QueryResult<WindowStoreIterator<Object>>> e : result.getPartitionResults().entrySet()) {
+            QueryResult<WindowStoreIterator<Object>> partition = e.getValue();
             if (partition.isFailure()) {
                 return Answer.failed(partition.getFailureReason() + ": " + partition.getFailureMessage());
             }
+            Long closedThrough = metrics.closedThrough(e.getKey());
             try (WindowStoreIterator<Object> it = partition.getResult()) {
-                it.forEachRemaining(kv -> found.add(KeyValue.pair(kv.key, unwrap(kv.value))));
+                it.forEachRemaining(kv -> found.add(new Found(kv.key, unwrap(kv.value), closedThrough)));
             }
         }
-        found.sort(java.util.Comparator.comparingLong(kv -> kv.key));
+        found.sort(java.util.Comparator.comparingLong(Found::start));
         long size = windowSizeMs(store);
         // "closed" means emitted final: judged against the window task's persisted close point, so the answer is the
         // same after a restart or a state rebuild (this process's largest event time was not: it starts empty).
-        Long closedThrough = metrics.closedThrough(partitions == null ? null : partitions.iterator().next());
         List<Map<String, Object>> windows = new ArrayList<>();
-        for (KeyValue<Long, WindowAggregate> kv : found) {
-            long start = kv.key;
-            boolean closed = closedThrough != null && start + size <= closedThrough;
-            windows.add(MetricsMapper.toJson(storeKey, kv.value.snapshot(start, start + size), closed));
+        for (Found f : found) {
+            boolean closed = f.closedThrough() != null && f.start() + size <= f.closedThrough();
+            windows.add(MetricsMapper.toJson(storeKey, f.aggregate().snapshot(f.start(), f.start() + size), closed));
         }
         return Answer.local(windows);
     }
