@@ -15,8 +15,11 @@ import java.util.Set;
  * @param proposals          proposal engine and outcome tracker thresholds
  * @param detectedDimensions series watched for anomalies. REQUEST_TYPE is left out (it mixes models, so a sick model
  *                           shows on its MODEL and REQUEST_TYPE_MODEL series first), which bounds the detector state
+ * @param confirmAlerts      a flagged window becomes an anomaly only when the series' next window confirms it
+ *                           ({@link io.beastmode.detectors.AlertConfirmation}); false publishes every flagged window
  */
-public record InsightConfig(DetectorConfig detector, ProposalConfig proposals, Set<Dimension> detectedDimensions) {
+public record InsightConfig(DetectorConfig detector, ProposalConfig proposals, Set<Dimension> detectedDimensions,
+                            boolean confirmAlerts) {
 
     public static final Set<Dimension> DEFAULT_DIMENSIONS = EnumSet.of(Dimension.MODEL,
             Dimension.REQUEST_TYPE_MODEL, Dimension.TENANT, Dimension.CACHE_TIER_NAMESPACE, Dimension.ALL);
@@ -29,7 +32,7 @@ public record InsightConfig(DetectorConfig detector, ProposalConfig proposals, S
 
     /** The NAB-calibrated default detector and the engine's defaults. */
     public static InsightConfig defaults() {
-        return new InsightConfig(DetectorConfig.defaults(), ProposalConfig.defaults(), DEFAULT_DIMENSIONS);
+        return new InsightConfig(DetectorConfig.defaults(), ProposalConfig.defaults(), DEFAULT_DIMENSIONS, true);
     }
 
     /**
@@ -38,7 +41,7 @@ public record InsightConfig(DetectorConfig detector, ProposalConfig proposals, S
      * own threshold of 0.9 (about 6 robust standard deviations), since it has no novelty stage to learn the noise.
      */
     public static InsightConfig fastWarmup() {
-        return new InsightConfig(DetectorConfig.robustZ(), ProposalConfig.defaults(), DEFAULT_DIMENSIONS);
+        return new InsightConfig(DetectorConfig.robustZ(), ProposalConfig.defaults(), DEFAULT_DIMENSIONS, true);
     }
 
     /** Env variable choosing the detector: {@code robust-novelty} (default) or {@code robust-z} (short replays). */
@@ -54,10 +57,15 @@ public record InsightConfig(DetectorConfig detector, ProposalConfig proposals, S
     }
 
     public InsightConfig withDetector(DetectorConfig d) {
-        return new InsightConfig(d, proposals, detectedDimensions);
+        return new InsightConfig(d, proposals, detectedDimensions, confirmAlerts);
+    }
+
+    /** With or without the next-window confirmation of alerts. */
+    public InsightConfig withConfirmAlerts(boolean confirm) {
+        return new InsightConfig(detector, proposals, detectedDimensions, confirm);
     }
 
     public InsightConfig withProposals(ProposalConfig p) {
-        return new InsightConfig(detector, p, detectedDimensions);
+        return new InsightConfig(detector, p, detectedDimensions, confirmAlerts);
     }
 }

@@ -2,6 +2,7 @@ package io.beastmode.topology.insight;
 
 import io.beastmode.analytics.v1.Dimension;
 import io.beastmode.analytics.v1.WindowMetrics;
+import io.beastmode.detectors.AlertConfirmation;
 import io.beastmode.detectors.DetectionResult;
 import io.beastmode.detectors.Detectors;
 import io.beastmode.detectors.StreamingDetector;
@@ -18,6 +19,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,8 @@ import java.util.function.LongSupplier;
  *
  * <p>State, all as bytes in persistent key-value stores, written after every input so the changelog always matches
  * the committed offsets: {@link #DETECTORS} holds one detector per series key {@code DIM|key|metric}, prefixed by one
- * byte that says whether the series is flagged anomalous (so a recovery can be signalled when it is healthy again);
+ * byte of flags: whether the series is flagged anomalous (so a recovery can be signalled when it is healthy again) and
+ * whether a candidate window awaits confirmation, whose {@link AlertConfirmation.Candidate} then follows;
  * {@link #ENGINE} holds the engine under {@code engine} and the tracker under {@code tracker}. Both are decoded once
  * per task and kept in memory (this processor is the only writer).
  *
@@ -43,8 +46,9 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
     static final String ENGINE = "insight-engine";
     static final String ENGINE_KEY = "engine";
     static final String TRACKER_KEY = "tracker";
-    private static final byte HEALTHY = 0;
+    /** Flag bits of a series' stored state: an alert is open; a flagged window awaits confirmation. */
     private static final byte FLAGGED = 1;
+    private static final byte PENDING = 2;
 
     private final InsightConfig config;
     private final LongSupplier clock;
@@ -130,24 +134,48 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
         proposals.forEach(tracker::onProposal);
     }
 
-    /** Scores one value of one series; forwards an Anomaly when it is one. Returns the engine's signal, if any. */
+    /**
+     * Scores one value of one series; forwards an Anomaly when it is one (with confirmation on: when this window
+     * confirms the series' flagged previous one). Returns the engine's signal, if any.
+     */
     private AnomalySignal detect(Dimension dimension, String key, String metric, double value,
                                  MetricsSnapshot s, long ts) {
         String seriesKey = InsightMapper.anomalyKey(dimension, key, metric);
         byte[] stored = detectors.get(seriesKey);
-        boolean flagged = stored != null && stored[0] == FLAGGED;
+        byte flags = stored == null ? 0 : stored[0];
+        boolean flagged = (flags & FLAGGED) != 0;
+        ByteBuffer in = stored == null ? null : ByteBuffer.wrap(stored, 1, stored.length - 1);
+        AlertConfirmation.Candidate pending = (flags & PENDING) != 0 ? AlertConfirmation.Candidate.fromBytes(in) : null;
         StreamingDetector detector = stored == null ? Detectors.create(config.detector())
-                : Detectors.fromBytes(java.util.Arrays.copyOfRange(stored, 1, stored.length));
+                : Detectors.fromBytes(java.util.Arrays.copyOfRange(stored, in.position(), stored.length));
         DetectionResult r = detector.update(s.windowEndMs(), value);
         io.beastmode.proposals.Dimension dim = InsightMapper.dimension(dimension);
+        boolean candidate = r.isAnomaly(threshold) && SeriesMetrics.enoughEvents(metric, s, r.expected());
+        DetectionResult alert = null;
+        if (pending != null && pending.confirmedBy(s.windowStartMs(), value, SeriesMetrics.direction(metric))
+                && SeriesMetrics.enoughEvents(metric, s, pending.expected())) {
+            // Reported on the confirming window, with the candidate's baseline and score (the detector may be
+            // suppressing repeat alerts now, which caps this window's own score).
+            alert = new DetectionResult(s.windowEndMs(), value, pending.expected(), Math.max(pending.score(),
+                    r.score()), r.detector());
+            pending = null;
+        } else {
+            pending = null;
+            if (candidate && config.confirmAlerts()) {
+                pending = new AlertConfirmation.Candidate(s.windowStartMs(), s.windowEndMs(), value, r.expected(),
+                        r.score());
+            } else if (candidate) {
+                alert = r;
+            }
+        }
         AnomalySignal signal = null;
-        if (r.isAnomaly(threshold) && SeriesMetrics.enoughEvents(metric, s, r.expected())) {
+        if (alert != null) {
             context.forward(new Record<>(seriesKey, InsightMapper.anomaly(dimension, key, metric, s.windowStartMs(),
-                    s.windowEndMs(), r, threshold, clock.getAsLong()), ts));
-            signal = AnomalySignal.anomaly(dim, key, metric, s.windowStartMs(), s.windowEndMs(), r.observed(),
-                    r.expected(), r.score());
+                    s.windowEndMs(), alert, threshold, clock.getAsLong()), ts));
+            signal = AnomalySignal.anomaly(dim, key, metric, s.windowStartMs(), s.windowEndMs(), alert.observed(),
+                    alert.expected(), alert.score());
             flagged = true;
-        } else if (flagged && r.score() < threshold / 2) {
+        } else if (flagged && pending == null && r.score() < threshold / 2) {
             // Below half the threshold: a detector that suppresses repeat alerts caps scores just under the
             // threshold while the incident lasts, so only a clearly low score means healthy again.
             signal = AnomalySignal.recovery(dim, key, metric, s.windowStartMs(), s.windowEndMs(), r.observed(),
@@ -155,10 +183,10 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
             flagged = false;
         }
         byte[] state = detector.toBytes();
-        byte[] out = new byte[state.length + 1];
-        out[0] = flagged ? FLAGGED : HEALTHY;
-        System.arraycopy(state, 0, out, 1, state.length);
-        detectors.put(seriesKey, out);
+        byte[] candidateBytes = pending == null ? new byte[0] : pending.toBytes();
+        ByteBuffer out = ByteBuffer.allocate(1 + candidateBytes.length + state.length);
+        out.put((byte) ((flagged ? FLAGGED : 0) | (pending != null ? PENDING : 0))).put(candidateBytes).put(state);
+        detectors.put(seriesKey, out.array());
         return signal;
     }
 }

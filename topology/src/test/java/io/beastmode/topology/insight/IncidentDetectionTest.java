@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Figures printed and asserted: for each injected incident, the first anomaly on its target's series and how many
  * windows after the incident's start it came (acceptance: within 3 windows, i.e. in the incident's first, second or
  * third minute); on a clean replay (no incidents, same seed), false anomalies per simulated hour after the detector's
- * warm-up. The acceptance asks for at most one per hour; that holds per series (each series' detector), not for the
- * total over every series the pipeline watches, which is printed.
+ * warm-up, summed over every series the pipeline watches (acceptance: at most one per hour). An anomaly is published
+ * when the window after a flagged one confirms it ({@link io.beastmode.detectors.AlertConfirmation}), so detection
+ * comes in the incident's second window.
  *
  * <p>The schedule: the default detector scores nothing before {@link #WARMUP_MINUTES} windows of a series
  * (20 of history, 50 of past deviations; see the detector), so the incidents of this replay start after it, in the
@@ -67,13 +68,12 @@ class IncidentDetectionTest {
     }
 
     /**
-     * Every anomaly of a replay without incidents is false. Asserted per series (one detector per dimension key and
-     * metric): none raises more than one per scored hour. The total over all series is printed; it is NOT within one
-     * per hour (about 9 per hour over ~130 series: real surges of the Azure trace's arrivals and of long-context spend,
-     * and noisy p95/p99 of the thin tenant slices), see the class comment.
+     * Every anomaly of a replay without incidents is false: at most one per scored hour over all series together.
+     * (Without the next-window confirmation it was 16 in 1.83 hours: one-minute surges of the Azure trace's arrivals
+     * and spend, and single slow long-context minutes in thin tenant slices.)
      */
     @Test
-    void cleanReplayRaisesAtMostOneFalseAnomalyPerSeriesAndHour() throws Exception {
+    void cleanReplayRaisesAtMostOneFalseAnomalyPerHourOverAllSeries() throws Exception {
         long minutes = Long.getLong("detect.clean.minutes", 3 * 60L);
         Replay r = Replay.run(List.of(), minutes, InsightConfig.defaults());
         r.print("clean");
@@ -86,7 +86,7 @@ class IncidentDetectionTest {
                         + " hour over %d detected series; %d series raised any, at most %d each (%.2f per hour)%n",
                 r.anomalies.size(), scoredHours, WARMUP_MINUTES, r.anomalies.size() / scoredHours, r.detectedSeries(),
                 perSeries.size(), worst, worst / scoredHours);
-        assertThat(worst / scoredHours).as("false anomalies per hour of the noisiest series").isLessThanOrEqualTo(1.0);
+        assertThat(r.anomalies.size() / scoredHours).as("false anomalies per hour, all series").isLessThanOrEqualTo(1.0);
     }
 
     /** One replay of {@code minutes} simulated minutes through the windows and the insight topology. */

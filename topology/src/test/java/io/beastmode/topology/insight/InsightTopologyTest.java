@@ -71,6 +71,8 @@ class InsightTopologyTest {
                     && a.getDimensionKey().equals("gpt-4")).isEmpty();
             t.gpt4P95Factor = 3.0;
             t.minute(f, 100);
+            assertThat(f.anomalies.readValuesToList()).as("one window is a candidate, not yet an anomaly").isEmpty();
+            t.minute(f, 101);
             Map<String, Anomaly> byKey = new TreeMap<>();
             for (TestRecord<String, Anomaly> r : f.anomalies.readRecordsToList()) {
                 byKey.put(r.key(), r.value());
@@ -81,12 +83,37 @@ class InsightTopologyTest {
             assertThat(a.getExpected()).isCloseTo(1000, within(60.0));
             assertThat(a.getScore()).isGreaterThanOrEqualTo(0.5).isLessThanOrEqualTo(1.0);
             assertThat(a.getDetector()).isEqualTo("robust-novelty");
-            assertThat(a.getWindowStart()).isEqualTo(W.start(100));
-            assertThat(a.getWindowEnd()).isEqualTo(W.end(100));
+            // Reported on the window that confirmed it, against the baseline before the incident.
+            assertThat(a.getWindowStart()).isEqualTo(W.start(101));
+            assertThat(a.getWindowEnd()).isEqualTo(W.end(101));
             assertThat(a.getDetectedAt()).isEqualTo(InsightFixture.NOW);
             // The same incident shows on the request type x model series; mixtral stays quiet.
             assertThat(byKey).containsKey("REQUEST_TYPE_MODEL|conversation|gpt-4|latency.p95");
             assertThat(byKey.keySet()).noneMatch(k -> k.contains("mixtral"));
+        }
+    }
+
+    /** A one-minute blip is a candidate that the next, normal minute does not confirm; without confirmation it is an anomaly. */
+    @Test
+    void aOneMinuteBlipIsNotAnAnomalyUnlessConfirmationIsOff() throws Exception {
+        for (boolean confirm : new boolean[] {true, false}) {
+            try (InsightFixture f = new InsightFixture(InsightConfig.fastWarmup().withConfirmAlerts(confirm))) {
+                Traffic t = new Traffic();
+                for (int i = 0; i < 20; i++) {
+                    t.minute(f, i);
+                }
+                t.gpt4P95Factor = 3.0;
+                t.minute(f, 20);
+                t.gpt4P95Factor = 1.0;
+                t.minute(f, 21);
+                Map<String, Anomaly> byKey = f.anomalies.readKeyValuesToMap();
+                if (confirm) {
+                    assertThat(byKey).as("confirmation on").doesNotContainKey("MODEL|gpt-4|latency.p95");
+                } else {
+                    assertThat(byKey).as("confirmation off").containsKey("MODEL|gpt-4|latency.p95");
+                    assertThat(byKey.get("MODEL|gpt-4|latency.p95").getWindowStart()).isEqualTo(W.start(20));
+                }
+            }
         }
     }
 
@@ -100,6 +127,7 @@ class InsightTopologyTest {
             assertThat(f.anomalies.readValuesToList()).isEmpty();
             t.mixtralErrorRate = 0.3;
             t.minute(f, 20);
+            t.minute(f, 21);
             Map<String, Anomaly> byKey = new TreeMap<>();
             f.anomalies.readRecordsToList().forEach(r -> byKey.put(r.key(), r.value()));
             Anomaly a = byKey.get("MODEL|mixtral|requests.errorRate");
@@ -144,6 +172,7 @@ class InsightTopologyTest {
             f.proposals.readRecordsToList(); // the reroute, not under test here
             t.gpt4P95Factor = 3.0;
             t.minute(f, 15);
+            t.minute(f, 16);
             assertThat(f.anomalies.readKeyValuesToMap()).containsKey("MODEL|gpt-4|latency.p95");
             List<TestRecord<String, OptimizationProposal>> records = f.proposals.readRecordsToList();
             List<OptimizationProposal> fallbacks = ofKind(records.stream().map(TestRecord::value).toList(),
@@ -159,7 +188,7 @@ class InsightTopologyTest {
                     .extracting(TestRecord::key).containsExactly("MODEL:gpt-4");
             // Healthy again: after the configured healthy windows the fallback is lifted, once.
             t.gpt4P95Factor = 1.0;
-            for (int i = 16; i < 26; i++) {
+            for (int i = 17; i < 27; i++) {
                 t.minute(f, i);
             }
             List<OptimizationProposal> lifted = ofKind(f.proposals.readValuesToList(), ProposalKind.FALLBACK);
@@ -243,6 +272,7 @@ class InsightTopologyTest {
             }
             t.gpt4P95Factor = 3.0;
             t.minute(f, 22);
+            t.minute(f, 23);
             // With fresh detectors minute 22 would be only the 3rd observation, below the 10 of warm-up.
             assertThat(f.anomalies.readKeyValuesToMap()).containsKey("MODEL|gpt-4|latency.p95");
             // The open reroute is remembered, so it is not proposed again.
@@ -257,9 +287,10 @@ class InsightTopologyTest {
             }
             fresh.gpt4P95Factor = 3.0;
             fresh.minute(f, 22);
+            fresh.minute(f, 23);
             assertThat(f.anomalies.readKeyValuesToMap()).doesNotContainKey("MODEL|gpt-4|latency.p95");
             fresh.gpt4P95Factor = 1.0;
-            for (int i = 23; i < 35; i++) {
+            for (int i = 24; i < 36; i++) {
                 fresh.minute(f, i);
             }
             assertThat(ofKind(f.proposals.readValuesToList(), ProposalKind.REROUTE)).hasSize(1);

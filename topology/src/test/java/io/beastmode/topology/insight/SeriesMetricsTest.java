@@ -15,7 +15,8 @@ class SeriesMetricsTest {
         MetricsSnapshot spend = W.minute(0).requests(100, 0, 1000).cost(100, 10).build();
         assertThat(SeriesMetrics.enoughEvents(SeriesMetrics.BURN_RATE, spend, 60)).isTrue();
         assertThat(SeriesMetrics.enoughEvents(SeriesMetrics.BURN_RATE, spend, 6000)).as("cheaper").isFalse();
-        assertThat(SeriesMetrics.enoughEvents(SeriesMetrics.THROUGHPUT, spend, 100)).as("either way").isTrue();
+        assertThat(SeriesMetrics.enoughEvents(SeriesMetrics.THROUGHPUT, spend, 100)).as("an outage").isTrue();
+        assertThat(SeriesMetrics.enoughEvents(SeriesMetrics.THROUGHPUT, spend, 0.5)).as("a surge").isFalse();
     }
 
     @Test
