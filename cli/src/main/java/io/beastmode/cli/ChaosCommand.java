@@ -63,6 +63,11 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Longest wait for each run to finish (default: ${DEFAULT-VALUE}).")
     String timeLimit;
 
+    @Option(names = "--input-age", defaultValue = "45m", paramLabel = "DURATION",
+            description = "How long before now the input's event time ends, e.g. 7d to replay week-old traffic "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String inputAge;
+
     @Option(names = "--pipeline-heap", defaultValue = "1g", paramLabel = "SIZE",
             description = "-Xmx of the pipeline child process (default: ${DEFAULT-VALUE}).")
     String pipelineHeap;
@@ -84,7 +89,8 @@ public final class ChaosCommand implements Callable<Integer> {
                     "--events must be >= 1, --kills and --poison >= 0, --partitions >= 1");
         }
         ChaosRun.Options options = new ChaosRun.Options(events, kills, poison, seed, !noBrokerRestart, !noStateWipe,
-                true, data, PipelineConfig.parseDuration(timeLimit), null, workDir, pipelineHeap, partitions);
+                true, data, PipelineConfig.parseDuration(timeLimit), null, workDir, pipelineHeap, partitions,
+                PipelineConfig.parseDuration(inputAge));
         ChaosRun.Result r = new ChaosRun(options, System.err).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -69,16 +69,14 @@ final class ChaosInput {
     }
 
     static Written write(String bootstrap, String registryUrl, long events, int poison, long seed, Path dataDir,
-                         int partitions) throws Exception {
+                         int partitions, Duration age) throws Exception {
         long t0 = System.nanoTime();
         Random random = new Random(seed ^ 0x5DEECE66DL);
-        // Event time ends about 45 minutes before now, as live traffic would (the trace laps at roughly 300-400
-        // requests a minute, so N/300 minutes over-estimates the span). Not days back: Kafka Streams 4.4 restores a
-        // windowed changelog from (timestamp of its last record - retention), and the window stores are also
-        // written from wall-clock punctuations (stamped "now"), so a full restore (wiped state) of data older than
-        // the store retention skips it. That is an open bug for replays of old data; see the README.
+        // Event time ends about {@code age} before now (the trace laps at roughly 300-400 requests a minute, so N/300
+        // minutes over-estimates the span). A week back checks that a restore keeps old data: Kafka Streams 4.4
+        // restores a windowed changelog from (timestamp of its last record - retention).
         long spanMinutes = events / 300 + 1;
-        long start = (System.currentTimeMillis() - Duration.ofMinutes(spanMinutes + 45).toMillis()) / MINUTE_MS * MINUTE_MS;
+        long start = (System.currentTimeMillis() - Duration.ofMinutes(spanMinutes).plus(age).toMillis()) / MINUTE_MS * MINUTE_MS;
         // maxEvents > 0 makes the simulator lap the trace (one pass has ~40,000 requests); the loop below stops at N.
         SimulatorOptions options = new SimulatorOptions().seed(seed).start(Instant.ofEpochMilli(start)).maxEvents(Long.MAX_VALUE);
         if (dataDir != null) {

@@ -63,7 +63,7 @@ public final class ChaosRun {
     /** What to do. {@code registryUrl} null starts an Apicurio Registry; {@code workDir} null uses a temp dir. */
     public record Options(long events, int kills, int poison, long seed, boolean brokerRestart, boolean stateWipe,
                           boolean reference, Path dataDir, Duration timeout, String registryUrl, Path workDir,
-                          String pipelineHeap, int partitions) {
+                          String pipelineHeap, int partitions, Duration inputAge) {
     }
 
     /** What happened; {@link #passed()} says whether nothing was lost, duplicated or different. */
@@ -140,7 +140,7 @@ public final class ChaosRun {
             say("broker %s (pid %d, child process), registry %s, work dir %s", bootstrap, broker.pid(), registry, work);
             provision(bootstrap, registry);
             ChaosInput.Written input = ChaosInput.write(bootstrap, registry, o.events(), o.poison(), o.seed(),
-                    o.dataDir(), o.partitions());
+                    o.dataDir(), o.partitions(), o.inputAge());
             seconds.put("write", round(input.seconds()));
             say("input: %,d valid request events over %,d minutes of event time, %,d poison %s, %d end markers (%.1f s)",
                     input.events(), input.minuteStarts().size(), input.poison(), input.poisonByKind(), input.endMarkers(),
@@ -532,6 +532,12 @@ public final class ChaosRun {
         // the coordinator then aborts it and, seen once with Kafka 4.4, the producer kept retrying
         // CONCURRENT_TRANSACTIONS for minutes. A minute of headroom; the same for both runs.
         props.append("streams.producer.transaction.timeout.ms=60000\n");
+        // Window store changelogs are compact+delete with retention.ms = store retention + this (1 day by default),
+        // judged by the broker on record timestamps, i.e. event time. Replaying input older than that, the broker
+        // deletes rolled changelog segments and a state rebuild misses them (a week-old input lost 570 of 1,500
+        // requests after a state wipe). An operator replaying old data sets it past the data's age; so does chaos.
+        long changelogExtra = Math.max(Duration.ofDays(1).toMillis(), o.inputAge().plusDays(1).toMillis());
+        props.append("streams.windowstore.changelog.additional.retention.ms=").append(changelogExtra).append('\n');
         extraConfig.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         try {
             Files.writeString(config, props.toString());
