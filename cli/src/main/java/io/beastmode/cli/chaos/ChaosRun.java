@@ -115,6 +115,8 @@ public final class ChaosRun {
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private InputProgress progress;
+    /** Event time of the oldest input event; the changelog retention must reach back past it. */
+    private long oldestEventMs = Long.MAX_VALUE;
     /** How long the reference took from its start to its last window; 0 without a reference. */
     private long referenceNanos;
 
@@ -142,6 +144,7 @@ public final class ChaosRun {
             ChaosInput.Written input = ChaosInput.write(bootstrap, registry, o.events(), o.poison(), o.seed(),
                     o.dataDir(), o.partitions(), o.inputAge());
             seconds.put("write", round(input.seconds()));
+            oldestEventMs = input.firstEventMs();
             say("input: %,d valid request events over %,d minutes of event time, %,d poison %s, %d end markers (%.1f s)",
                     input.events(), input.minuteStarts().size(), input.poison(), input.poisonByKind(), input.endMarkers(),
                     input.seconds());
@@ -535,8 +538,10 @@ public final class ChaosRun {
         // Window store changelogs are compact+delete with retention.ms = store retention + this (1 day by default),
         // judged by the broker on record timestamps, i.e. event time. Replaying input older than that, the broker
         // deletes rolled changelog segments and a state rebuild misses them (a week-old input lost 570 of 1,500
-        // requests after a state wipe). An operator replaying old data sets it past the data's age; so does chaos.
-        long changelogExtra = Math.max(Duration.ofDays(1).toMillis(), o.inputAge().plusDays(1).toMillis());
+        // requests after a state wipe; so did a 1,000,000-event input whose first day was 31 hours old). An operator
+        // replaying old data sets it past the data's age; so does chaos, from the oldest event it wrote.
+        long age = oldestEventMs == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldestEventMs);
+        long changelogExtra = Math.max(Duration.ofDays(1).toMillis(), age + Duration.ofDays(1).toMillis());
         props.append("streams.windowstore.changelog.additional.retention.ms=").append(changelogExtra).append('\n');
         extraConfig.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         try {
