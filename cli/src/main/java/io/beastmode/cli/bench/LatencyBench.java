@@ -94,8 +94,10 @@ public final class LatencyBench {
                 TreeMap<Long, Long> closedAt = new TreeMap<>();
                 long published = 0;
                 long lastEventTime;
+                // maxEvents makes the simulator lap the trace (one pass is about an hour of event time, 60 s at 60x),
+                // so a longer --duration gets past the detector's warm-up and the proposal rules' evidence windows.
                 SimulatorOptions so = new SimulatorOptions().seed(options.seed()).speed(options.speed())
-                        .dataDir(options.data());
+                        .dataDir(options.data()).maxEvents(Long.MAX_VALUE);
                 GatewaySimulator simulator = GatewaySimulator.create(so);
                 long t0 = System.nanoTime();
                 long end = t0 + options.duration().toNanos();
