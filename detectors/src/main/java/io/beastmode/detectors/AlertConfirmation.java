@@ -22,10 +22,8 @@ public final class AlertConfirmation {
     public enum Direction {
         /** latency, error rate, spend: only higher is harmful */
         UP,
-        /** cache hit rate: only lower is harmful */
-        DOWN,
-        /** throughput: a surge or an outage */
-        BOTH
+        /** cache hit rate, throughput (an outage): only lower is harmful */
+        DOWN
     }
 
     /**
@@ -60,13 +58,9 @@ public final class AlertConfirmation {
             if (excess == 0 || !Double.isFinite(now)) {
                 return false;
             }
+            boolean harmfulSide = direction == Direction.UP ? excess > 0 : excess < 0;
             boolean sameSide = Math.signum(now) == Math.signum(excess);
-            boolean harmfulSide = switch (direction) {
-                case UP -> excess > 0;
-                case DOWN -> excess < 0;
-                case BOTH -> true;
-            };
-            return sameSide && harmfulSide && Math.abs(now) >= PERSISTENCE * Math.abs(excess);
+            return harmfulSide && sameSide && Math.abs(now) >= PERSISTENCE * Math.abs(excess);
         }
     }
 

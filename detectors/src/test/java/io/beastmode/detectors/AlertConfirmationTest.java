@@ -37,7 +37,7 @@ class AlertConfirmationTest {
     void theHarmlessSideOfAOneSidedMetricNeverConfirms() {
         Candidate fast = new Candidate(0, MIN, 2_000, 10_000, 0.9);
         assertThat(fast.confirmedBy(MIN, 2_000, Direction.UP)).isFalse();
-        assertThat(fast.confirmedBy(MIN, 2_000, Direction.BOTH)).as("throughput: an outage counts").isTrue();
+        assertThat(fast.confirmedBy(MIN, 2_000, Direction.DOWN)).as("a drop, for a metric where that harms").isTrue();
         Candidate missing = new Candidate(0, MIN, 0.0, 0.3, 0.9); // a cache hit rate that collapsed
         assertThat(missing.confirmedBy(MIN, 0.05, Direction.DOWN)).isTrue();
         assertThat(missing.confirmedBy(MIN, 0.2, Direction.DOWN)).isFalse();
@@ -47,7 +47,8 @@ class AlertConfirmationTest {
     @Test
     void aCandidateWithoutExcessOrANonFiniteValueNeverConfirms() {
         Candidate flat = new Candidate(0, MIN, 5, 5, 0.9);
-        assertThat(flat.confirmedBy(MIN, 5, Direction.BOTH)).isFalse();
+        assertThat(flat.confirmedBy(MIN, 5, Direction.UP)).isFalse();
+        assertThat(flat.confirmedBy(MIN, 5, Direction.DOWN)).isFalse();
         assertThat(slow.confirmedBy(MIN, Double.NaN, Direction.UP)).isFalse();
     }
 

@@ -150,10 +150,10 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
                 : Detectors.fromBytes(java.util.Arrays.copyOfRange(stored, in.position(), stored.length));
         DetectionResult r = detector.update(s.windowEndMs(), value);
         io.beastmode.proposals.Dimension dim = InsightMapper.dimension(dimension);
-        boolean candidate = r.isAnomaly(threshold) && SeriesMetrics.enoughEvents(metric, s, r.expected());
+        boolean candidate = r.isAnomaly(threshold) && SeriesMetrics.enoughEvents(metric, value, s, r.expected());
         DetectionResult alert = null;
         if (pending != null && pending.confirmedBy(s.windowStartMs(), value, SeriesMetrics.direction(metric))
-                && SeriesMetrics.enoughEvents(metric, s, pending.expected())) {
+                && SeriesMetrics.enoughEvents(metric, value, s, pending.expected())) {
             // Reported on the confirming window, with the candidate's baseline and score (the detector may be
             // suppressing repeat alerts now, which caps this window's own score).
             alert = new DetectionResult(s.windowEndMs(), value, pending.expected(), Math.max(pending.score(),

@@ -30,8 +30,9 @@ final class SeriesMetrics {
      * differ significantly from the expected one given the window's events, a percentile must rest on more than the
      * slowest request. Other metrics are not counts of events and always pass.
      */
-    static boolean enoughEvents(String metric, MetricsSnapshot s, double expected) {
-        if (!harmful(metric, s, expected)) {
+    static boolean enoughEvents(String metric, double value, MetricsSnapshot s, double expected) {
+        boolean harmful = direction(metric) == AlertConfirmation.Direction.UP ? value > expected : value < expected;
+        if (!harmful) {
             return false;
         }
         return switch (metric) {
@@ -55,24 +56,11 @@ final class SeriesMetrics {
      * breaks shows on the latency, error and spend series, which have detectors of their own (alert on symptoms).
      * On the clean 3-hour replay, 3 of the 4 anomalies left after confirmation were real surges of the Azure trace.
      */
-    private static boolean harmful(String metric, MetricsSnapshot s, double expected) {
-        Double value = of(s).get(metric);
-        if (value == null) {
-            return false;
-        }
-        return switch (direction(metric)) {
-            case UP -> value > expected;
-            case DOWN -> value < expected;
-            case BOTH -> true;
-        };
-    }
-
-    /** The harmful side of a metric's baseline. */
     static AlertConfirmation.Direction direction(String metric) {
         return switch (metric) {
             case P95, P99, ERROR_RATE, BURN_RATE -> AlertConfirmation.Direction.UP;
             case HIT_RATE, THROUGHPUT -> AlertConfirmation.Direction.DOWN;
-            default -> AlertConfirmation.Direction.BOTH;
+            default -> throw new IllegalArgumentException("no harmful direction known for " + metric);
         };
     }
 
