@@ -68,15 +68,21 @@ final class ChaosInput {
     private ChaosInput() {
     }
 
+    /**
+     * The event time of the first request written at {@code nowMs}: the input ends about {@code age} before now (the
+     * trace laps at roughly 300-400 requests a minute, so N/300 minutes over-estimates the span).
+     */
+    static long plannedStart(long events, Duration age, long nowMs) {
+        long spanMinutes = events / 300 + 1;
+        return (nowMs - Duration.ofMinutes(spanMinutes).plus(age).toMillis()) / MINUTE_MS * MINUTE_MS;
+    }
+
     static Written write(String bootstrap, String registryUrl, long events, int poison, long seed, Path dataDir,
                          int partitions, Duration age) throws Exception {
         long t0 = System.nanoTime();
         Random random = new Random(seed ^ 0x5DEECE66DL);
-        // Event time ends about {@code age} before now (the trace laps at roughly 300-400 requests a minute, so N/300
-        // minutes over-estimates the span). A week back checks that a restore keeps old data: Kafka Streams 4.4
-        // restores a windowed changelog from (timestamp of its last record - retention).
-        long spanMinutes = events / 300 + 1;
-        long start = (System.currentTimeMillis() - Duration.ofMinutes(spanMinutes).plus(age).toMillis()) / MINUTE_MS * MINUTE_MS;
+        // A week back checks that a state rebuild keeps old data (see the README, "Replaying old data").
+        long start = plannedStart(events, age, System.currentTimeMillis());
         // maxEvents > 0 makes the simulator lap the trace (one pass has ~40,000 requests); the loop below stops at N.
         SimulatorOptions options = new SimulatorOptions().seed(seed).start(Instant.ofEpochMilli(start)).maxEvents(Long.MAX_VALUE);
         if (dataDir != null) {

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -562,7 +563,14 @@ public final class ChaosRun {
 
     private void provision(String bootstrap, String registry) {
         List<Topics.TopicSpec> specs = new ArrayList<>();
-        for (Topics.TopicSpec s : Topics.all(o.partitions())) {
+        // The broker deletes the input, metrics and DLQ topics' segments by record timestamp too (7 days): input
+        // older than that vanished under a running test, input not yet read and window records the tail had not
+        // reached, at the broker's first retention check (30 s after its start). Their retention covers the input's
+        // age and a day, as the changelogs' does.
+        long oldest = ChaosInput.plannedStart(o.events(), o.inputAge(), System.currentTimeMillis());
+        long coverAge = System.currentTimeMillis() - oldest + Duration.ofDays(1).toMillis();
+        for (Topics.TopicSpec declared : Topics.all(o.partitions())) {
+            Topics.TopicSpec s = withRetentionAtLeast(declared, coverAge);
             if (Topics.inputs().contains(s.name()) || s.name().equals(Topics.METRICS) || s.name().equals(Topics.DLQ)) {
                 specs.add(s);
             }
@@ -581,6 +589,16 @@ public final class ChaosRun {
         try (SchemaRegistryClient client = SchemaRegistryClients.create(Map.of(RegistryClientConfig.URL, registry))) {
             SubjectRegistration.registerAll(client, specs);
         }
+    }
+
+    static Topics.TopicSpec withRetentionAtLeast(Topics.TopicSpec s, long retentionMs) {
+        String declared = s.configs().get("retention.ms");
+        if (declared == null || Long.parseLong(declared) < 0 || Long.parseLong(declared) >= retentionMs) {
+            return s;
+        }
+        Map<String, String> configs = new HashMap<>(s.configs());
+        configs.put("retention.ms", Long.toString(retentionMs));
+        return new Topics.TopicSpec(s.name(), s.valueType(), s.keyDescription(), s.partitions(), Map.copyOf(configs));
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {
