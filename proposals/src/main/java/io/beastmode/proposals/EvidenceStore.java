@@ -21,11 +21,14 @@ import java.util.TreeSet;
  */
 final class EvidenceStore {
 
+    private static final byte SERIES_FORMAT = 1;
     private final int capacity;
     private final TreeMap<SeriesKey, Deque<MetricsSnapshot>> series = new TreeMap<>();
     private final TreeMap<String, Deque<CacheMissDetail>> cacheDetails = new TreeMap<>();
     private final TreeMap<String, TenantBudget> budgets = new TreeMap<>();
     private final TreeMap<String, AnomalyState> anomalies = new TreeMap<>();
+    /** Series added to or evicted since the last {@link #drainSeriesParts()} (for incremental persistence). */
+    private final Set<SeriesKey> changedSeries = new TreeSet<>();
 
     EvidenceStore(int capacity) {
         if (capacity < 2) {
@@ -35,8 +38,10 @@ final class EvidenceStore {
     }
 
     void addWindow(Dimension dimension, String key, MetricsSnapshot snapshot) {
-        insert(series.computeIfAbsent(new SeriesKey(dimension, key), k -> new ArrayDeque<>()),
-                StateCodec.trim(snapshot), MetricsSnapshot::windowStartMs);
+        SeriesKey k = new SeriesKey(dimension, key);
+        insert(series.computeIfAbsent(k, x -> new ArrayDeque<>()), StateCodec.trim(snapshot),
+                MetricsSnapshot::windowStartMs);
+        changedSeries.add(k);
     }
 
     void addCacheDetail(CacheMissDetail detail) {
@@ -110,7 +115,14 @@ final class EvidenceStore {
 
     /** Drops series, details and anomaly states not refreshed within {@code idleMs} of {@code nowMs}. */
     void evictIdle(long nowMs, long idleMs) {
-        series.values().removeIf(d -> d.isEmpty() || nowMs - d.peekLast().windowEndMs() > idleMs);
+        series.entrySet().removeIf(e -> {
+            Deque<MetricsSnapshot> d = e.getValue();
+            boolean idle = d.isEmpty() || nowMs - d.peekLast().windowEndMs() > idleMs;
+            if (idle) {
+                changedSeries.add(e.getKey());
+            }
+            return idle;
+        });
         cacheDetails.values().removeIf(d -> d.isEmpty() || nowMs - d.peekLast().windowEndMs() > idleMs);
         anomalies.values().removeIf(a -> nowMs - a.lastAnomalyEndMs() > idleMs);
     }
@@ -121,11 +133,76 @@ final class EvidenceStore {
         for (Map.Entry<SeriesKey, Deque<MetricsSnapshot>> e : series.entrySet()) {
             StateCodec.writeEnum(out, e.getKey().dimension());
             out.writeUTF(e.getKey().key());
-            out.writeInt(e.getValue().size());
-            for (MetricsSnapshot s : e.getValue()) {
-                StateCodec.writeSnapshot(out, s);
-            }
+            writeWindows(out, e.getValue());
         }
+        writeCore(out);
+    }
+
+    /** Series changed since the last call, each with its windows now, or null when it was evicted. */
+    private Map<SeriesKey, List<MetricsSnapshot>> drainChangedSeries() {
+        Map<SeriesKey, List<MetricsSnapshot>> out = new TreeMap<>();
+        for (SeriesKey k : changedSeries) {
+            Deque<MetricsSnapshot> d = series.get(k);
+            out.put(k, d == null ? null : List.copyOf(d));
+        }
+        changedSeries.clear();
+        return out;
+    }
+
+    static void writeWindows(DataOutput out, java.util.Collection<MetricsSnapshot> windows) throws IOException {
+        out.writeInt(windows.size());
+        for (MetricsSnapshot s : windows) {
+            StateCodec.writeSnapshot(out, s);
+        }
+    }
+
+    static Deque<MetricsSnapshot> readWindows(DataInput in, int capacity) throws IOException {
+        int m = StateCodec.readSize(in);
+        Deque<MetricsSnapshot> d = new ArrayDeque<>(m);
+        for (int j = 0; j < m; j++) {
+            d.add(StateCodec.readSnapshot(in));
+        }
+        while (d.size() > capacity) {
+            d.removeFirst();
+        }
+        return d;
+    }
+
+    /**
+     * The series changed since the last call as store parts: key {@link #partKey}, value the encoded windows, or
+     * null when the series was evicted (a deletion).
+     */
+    Map<String, byte[]> drainSeriesParts() {
+        Map<String, byte[]> parts = new TreeMap<>();
+        drainChangedSeries().forEach((k, windows) -> parts.put(partKey(k.dimension(), k.key()), windows == null
+                ? null : StateCodec.encode(SERIES_FORMAT, out -> writeWindows(out, windows))));
+        return parts;
+    }
+
+    /** Restores the series of {@link #drainSeriesParts()} (all present, none null); they count as unchanged. */
+    void putSeriesParts(Map<String, byte[]> parts) {
+        parts.forEach((part, bytes) -> {
+            int bar = part.indexOf('|');
+            if (bar < 0) {
+                throw new IllegalArgumentException("not a series part key: " + part);
+            }
+            SeriesKey key = new SeriesKey(Dimension.valueOf(part.substring(0, bar)), part.substring(bar + 1));
+            Deque<MetricsSnapshot> windows = StateCodec.decode(bytes, SERIES_FORMAT, "evidence series " + part,
+                    in -> readWindows(in, capacity));
+            if (!windows.isEmpty()) {
+                series.put(key, windows);
+            }
+        });
+        changedSeries.clear();
+    }
+
+    /** Key of a series part: {@code DIMENSION|key}. */
+    static String partKey(Dimension dimension, String key) {
+        return dimension.name() + "|" + key;
+    }
+
+    /** Everything but the per-series windows: cache details, budgets, anomaly states. */
+    void writeCore(DataOutput out) throws IOException {
         out.writeInt(cacheDetails.size());
         for (Deque<CacheMissDetail> d : cacheDetails.values()) {
             out.writeInt(d.size());
@@ -173,17 +250,17 @@ final class EvidenceStore {
         int n = StateCodec.readSize(in);
         for (int i = 0; i < n; i++) {
             SeriesKey key = new SeriesKey(StateCodec.readEnum(in, Dimension.class), in.readUTF());
-            int m = StateCodec.readSize(in);
-            Deque<MetricsSnapshot> d = new ArrayDeque<>(m);
-            for (int j = 0; j < m; j++) {
-                d.add(StateCodec.readSnapshot(in));
-            }
-            while (d.size() > capacity) {
-                d.removeFirst();
-            }
-            store.series.put(key, d);
+            store.series.put(key, readWindows(in, capacity));
+            store.changedSeries.add(key); // new to a store of parts (see ProposalEngine#drainChanges)
         }
-        n = StateCodec.readSize(in);
+        store.readCore(in);
+        return store;
+    }
+
+    /** Reads what {@link #writeCore} wrote into this (empty-cored) store. */
+    void readCore(DataInput in) throws IOException {
+        EvidenceStore store = this;
+        int n = StateCodec.readSize(in);
         for (int i = 0; i < n; i++) {
             int m = StateCodec.readSize(in);
             Deque<CacheMissDetail> d = new ArrayDeque<>(m);
@@ -218,6 +295,9 @@ final class EvidenceStore {
                     in.readDouble());
             store.anomalies.put(a.dimension() + "|" + a.key() + "|" + a.metric(), a);
         }
-        return store;
+    }
+
+    int capacity() {
+        return capacity;
     }
 }

@@ -30,6 +30,8 @@ public final class OutcomeTracker {
     private static final byte FORMAT_V1 = 1;
     /** V1 plus, per tracked proposal, the windows a ROLLBACK restores. */
     private static final byte FORMAT_V2 = 2;
+    /** The core part of {@link #drainChanges()}: V2 without the history's per-series windows. */
+    private static final byte FORMAT_CORE = 3;
     /** Outcome ids are remembered this long, so a replayed or duplicate APPLIED ack cannot emit a second outcome. */
     static final long DONE_RETENTION_MS = 7 * 24 * ProposalConfig.HOUR;
     private static final double SHARE_EPSILON = 1e-9;
@@ -235,21 +237,31 @@ public final class OutcomeTracker {
         return StateCodec.encode(FORMAT_V2, out -> {
             out.writeLong(now);
             history.write(out);
-            out.writeInt(tracked.size());
-            for (Tracked t : tracked.values()) {
-                StateCodec.writeProposal(out, t.proposal);
-                out.writeLong(t.appliedAt);
-                out.writeLong(t.fullAt);
-                writeWindows(out, t.before);
-                writeWindows(out, t.after);
-                writeWindows(out, t.restores);
-            }
-            out.writeInt(done.size());
-            for (Map.Entry<String, Long> e : done.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeLong(e.getValue());
-            }
+            writeTracked(out);
         });
+    }
+
+    /** Like {@link ProposalEngine#drainChanges()}: the core, and the history series changed since the last drain. */
+    public StateParts drainChanges() {
+        byte[] core = StateCodec.encode(FORMAT_CORE, out -> {
+            out.writeLong(now);
+            history.writeCore(out);
+            writeTracked(out);
+        });
+        return new StateParts(core, history.drainSeriesParts());
+    }
+
+    /** Restores a tracker from {@link #drainChanges()} parts (all series parts present, none null). */
+    public static OutcomeTracker fromParts(ProposalConfig config, byte[] core, Map<String, byte[]> series) {
+        OutcomeTracker tracker = StateCodec.decode(core, FORMAT_CORE, "OutcomeTracker core", in -> {
+            OutcomeTracker t = new OutcomeTracker(config, new EvidenceStore(Math.max(2, config.outcome().windows())));
+            t.now = in.readLong();
+            t.history.readCore(in);
+            t.readTracked(in, FORMAT_V2);
+            return t;
+        });
+        tracker.history.putSeriesParts(series);
+        return tracker;
     }
 
     public static OutcomeTracker fromBytes(ProposalConfig config, byte[] bytes) {
@@ -259,25 +271,46 @@ public final class OutcomeTracker {
             OutcomeTracker tracker = new OutcomeTracker(config,
                     EvidenceStore.read(in, Math.max(2, config.outcome().windows())));
             tracker.now = now;
-            int n = StateCodec.readSize(in);
-            for (int i = 0; i < n; i++) {
-                Tracked t = new Tracked();
-                t.proposal = StateCodec.readProposal(in);
-                t.appliedAt = in.readLong();
-                t.fullAt = in.readLong();
-                t.before.addAll(readWindows(in));
-                t.after.addAll(readWindows(in));
-                if (format == FORMAT_V2) {
-                    t.restores.addAll(readWindows(in));
-                }
-                tracker.tracked.put(t.proposal.proposalId(), t);
-            }
-            n = StateCodec.readSize(in);
-            for (int i = 0; i < n; i++) {
-                tracker.done.put(in.readUTF(), in.readLong());
-            }
+            tracker.readTracked(in, format);
             return tracker;
         });
+    }
+
+    private void writeTracked(DataOutputStream out) throws IOException {
+        out.writeInt(tracked.size());
+        for (Tracked t : tracked.values()) {
+            StateCodec.writeProposal(out, t.proposal);
+            out.writeLong(t.appliedAt);
+            out.writeLong(t.fullAt);
+            writeWindows(out, t.before);
+            writeWindows(out, t.after);
+            writeWindows(out, t.restores);
+        }
+        out.writeInt(done.size());
+        for (Map.Entry<String, Long> e : done.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private void readTracked(DataInputStream in, byte format) throws IOException {
+        int n = StateCodec.readSize(in);
+        for (int i = 0; i < n; i++) {
+            Tracked t = new Tracked();
+            t.proposal = StateCodec.readProposal(in);
+            t.appliedAt = in.readLong();
+            t.fullAt = in.readLong();
+            t.before.addAll(readWindows(in));
+            t.after.addAll(readWindows(in));
+            if (format == FORMAT_V2) {
+                t.restores.addAll(readWindows(in));
+            }
+            tracked.put(t.proposal.proposalId(), t);
+        }
+        n = StateCodec.readSize(in);
+        for (int i = 0; i < n; i++) {
+            done.put(in.readUTF(), in.readLong());
+        }
     }
 
     private static void writeWindows(DataOutputStream out, List<MetricsSnapshot> windows) throws IOException {

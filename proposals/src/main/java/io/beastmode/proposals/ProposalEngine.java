@@ -29,6 +29,8 @@ import java.util.UUID;
 public final class ProposalEngine {
 
     private static final byte FORMAT_V1 = 1;
+    /** The core part of {@link #drainChanges()}: the whole state but the per-series window history. */
+    private static final byte FORMAT_CORE = 2;
 
     /** An open proposal, whether the router applied it, and its draft's identity (for cooldowns). */
     private record Open(Proposal proposal, boolean applied, String identity) {
@@ -272,20 +274,72 @@ public final class ProposalEngine {
         return StateCodec.encode(FORMAT_V1, out -> {
             out.writeLong(now);
             store.write(out);
-            out.writeInt(open.size());
-            for (Map.Entry<String, Open> e : open.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeBoolean(e.getValue().applied());
-                out.writeUTF(e.getValue().identity());
-                StateCodec.writeProposal(out, e.getValue().proposal());
-            }
-            StateCodec.writeStringMap(out, lastIds);
-            out.writeInt(cooldowns.size());
-            for (Map.Entry<String, Long> e : cooldowns.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeLong(e.getValue());
-            }
+            writeProposals(out);
         });
+    }
+
+    /**
+     * The state in parts, for a store written after every input: {@code core} (everything but the per-series window
+     * history) and the series changed since the last call, keyed {@link #seriesPartKey}, with null for an evicted
+     * series. Writing only what changed keeps the cost per window record independent of how many series there are;
+     * the whole state in one blob ({@link #toBytes()}) was most of the insight stage's time per record.
+     */
+    public StateParts drainChanges() {
+        byte[] core = StateCodec.encode(FORMAT_CORE, out -> {
+            out.writeLong(now);
+            store.writeCore(out);
+            writeProposals(out);
+        });
+        return new StateParts(core, store.drainSeriesParts());
+    }
+
+    /** Key of a series part: {@code DIMENSION|key}. */
+    public static String seriesPartKey(Dimension dimension, String key) {
+        return EvidenceStore.partKey(dimension, key);
+    }
+
+    /** Restores an engine from {@link #drainChanges()} parts (all series parts present, none null). */
+    public static ProposalEngine fromParts(ProposalConfig config, byte[] core, Map<String, byte[]> series) {
+        ProposalEngine engine = StateCodec.decode(core, FORMAT_CORE, "ProposalEngine core", in -> {
+            ProposalEngine e = new ProposalEngine(config, defaultRules());
+            e.now = in.readLong();
+            e.store.readCore(in);
+            e.readProposals(in);
+            return e;
+        });
+        engine.store.putSeriesParts(series);
+        return engine;
+    }
+
+    private void writeProposals(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(open.size());
+        for (Map.Entry<String, Open> e : open.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeBoolean(e.getValue().applied());
+            out.writeUTF(e.getValue().identity());
+            StateCodec.writeProposal(out, e.getValue().proposal());
+        }
+        StateCodec.writeStringMap(out, lastIds);
+        out.writeInt(cooldowns.size());
+        for (Map.Entry<String, Long> e : cooldowns.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private void readProposals(java.io.DataInput in) throws java.io.IOException {
+        int n = StateCodec.readSize(in);
+        for (int i = 0; i < n; i++) {
+            String slotKey = in.readUTF();
+            boolean applied = in.readBoolean();
+            String identity = in.readUTF();
+            open.put(slotKey, new Open(StateCodec.readProposal(in), applied, identity));
+        }
+        lastIds.putAll(StateCodec.readStringMap(in));
+        n = StateCodec.readSize(in);
+        for (int i = 0; i < n; i++) {
+            cooldowns.put(in.readUTF(), in.readLong());
+        }
     }
 
     /** Restores an engine; the config is not part of the state, so a restart may change thresholds. */
@@ -298,18 +352,7 @@ public final class ProposalEngine {
             ProposalEngine engine = new ProposalEngine(config, rules);
             engine.now = in.readLong();
             engine.store = EvidenceStore.read(in, config.historyWindows());
-            int n = StateCodec.readSize(in);
-            for (int i = 0; i < n; i++) {
-                String slotKey = in.readUTF();
-                boolean applied = in.readBoolean();
-                String identity = in.readUTF();
-                engine.open.put(slotKey, new Open(StateCodec.readProposal(in), applied, identity));
-            }
-            engine.lastIds.putAll(StateCodec.readStringMap(in));
-            n = StateCodec.readSize(in);
-            for (int i = 0; i < n; i++) {
-                engine.cooldowns.put(in.readUTF(), in.readLong());
-            }
+            engine.readProposals(in);
             return engine;
         });
     }

@@ -195,4 +195,36 @@ class OutcomeTrackerTest {
         assertThat(a).hasSize(1).isEqualTo(b);
         assertThat(restored.toBytes()).isEqualTo(original.toBytes());
     }
+
+    /** The parts drained along the way, applied to a map as a store would, rebuild the same tracker mid-measurement. */
+    @Test
+    void drainedPartsRebuildTheSameTrackerMidMeasurement() {
+        OutcomeTracker original = new OutcomeTracker(config);
+        java.util.Map<String, byte[]> series = new java.util.TreeMap<>();
+        java.util.function.Supplier<byte[]> drain = () -> {
+            StateParts parts = original.drainChanges();
+            parts.series().forEach((k, v) -> {
+                if (v == null) {
+                    series.remove(k);
+                } else {
+                    series.put(k, v);
+                }
+            });
+            return parts.core();
+        };
+        Proposal fallback = OutcomeEvaluatorTest.fallback();
+        original.onProposal(fallback);
+        feed(original, 0, 10);
+        drain.get();
+        original.onAck(new RoutingAck(fallback.proposalId(), RoutingAck.Status.APPLIED, Snap.end(9), 1.0, null));
+        feed(original, 10, 15);
+        byte[] core = drain.get();
+        assertThat(series).isNotEmpty();
+        OutcomeTracker restored = OutcomeTracker.fromParts(config, core, series);
+        assertThat(restored.toBytes()).isEqualTo(original.toBytes());
+        assertThat(restored.drainChanges().series()).isEmpty();
+        List<ProposalOutcome> a = feed(original, 15, 25);
+        List<ProposalOutcome> b = feed(restored, 15, 25);
+        assertThat(a).hasSize(1).isEqualTo(b);
+    }
 }

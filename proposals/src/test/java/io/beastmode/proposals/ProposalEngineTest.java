@@ -150,6 +150,48 @@ class ProposalEngineTest {
         assertThat(restored.toBytes()).isEqualTo(original.toBytes());
     }
 
+    /** A store that applies each drain's parts (null deletes) holds the state, whatever happened in between. */
+    @Test
+    void drainedPartsRebuildTheSameEngineAndOnlyChangedSeriesAreWritten() {
+        ProposalEngine original = new ProposalEngine(config);
+        byte[] core = null;
+        java.util.Map<String, byte[]> series = new java.util.TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            minute(original, i, i >= 2);
+            StateParts parts = original.drainChanges();
+            core = parts.core();
+            parts.series().forEach((k, v) -> {
+                if (v == null) {
+                    series.remove(k);
+                } else {
+                    series.put(k, v);
+                }
+            });
+        }
+        original.onAnomaly(AnomalySignal.anomaly(Dimension.MODEL, "x", "latency.p95", Snap.start(4), Snap.end(4),
+                1, 1, 0.2));
+        original.onWindow(Dimension.MODEL, "gpt-4", Snap.window(4).requests(100, 1, 1000).cost(100, 3).build());
+        StateParts last = original.drainChanges();
+        assertThat(last.series()).as("only the series that got a window").containsOnlyKeys(
+                ProposalEngine.seriesPartKey(Dimension.MODEL, "gpt-4"));
+        series.putAll(last.series());
+        ProposalEngine restored = ProposalEngine.fromParts(config, last.core(), series);
+        assertThat(restored.toBytes()).isEqualTo(original.toBytes());
+        assertThat(restored.drainChanges().series()).as("nothing changed since the restore").isEmpty();
+        for (int i = 5; i < 8; i++) {
+            assertThat(minute(restored, i, i >= 6)).isEqualTo(minute(original, i, i >= 6));
+        }
+        assertThat(core).isNotNull();
+
+        // A series idle past seriesIdleMs is evicted: its part comes back as a deletion.
+        ProposalEngine idle = new ProposalEngine(config);
+        idle.onWindow(Dimension.MODEL, "gpt-4", Snap.window(0).requests(100, 1, 1000).build());
+        idle.drainChanges();
+        idle.onTime(Snap.end(0) + config.seriesIdleMs() + 1);
+        assertThat(idle.drainChanges().series()).containsEntry(ProposalEngine.seriesPartKey(Dimension.MODEL, "gpt-4"),
+                null);
+    }
+
     @Test
     void rejectsForeignOrCorruptState() {
         byte[] bytes = new ProposalEngine(config).toBytes();

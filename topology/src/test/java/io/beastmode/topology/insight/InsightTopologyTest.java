@@ -261,7 +261,8 @@ class InsightTopologyTest {
         // Detectors only for the watched dimensions (REQUEST_TYPE is not one).
         assertThat(detectors).containsKey("MODEL|gpt-4|latency.p95").doesNotContainKey(
                 "REQUEST_TYPE|conversation|latency.p95");
-        assertThat(engine).containsKeys("engine", "tracker");
+        assertThat(engine).containsKeys("engine.core", "tracker.core").doesNotContainKeys("engine", "tracker")
+                .hasKeySatisfying(new org.assertj.core.api.Condition<>(k -> k.startsWith("engine.series."), "a series part"));
 
         try (InsightFixture f = new InsightFixture(InsightConfig.fastWarmup(), registry,
                 Files.createTempDirectory("insight-b"))) {
@@ -295,5 +296,55 @@ class InsightTopologyTest {
             }
             assertThat(ofKind(f.proposals.readValuesToList(), ProposalKind.REROUTE)).hasSize(1);
         }
+    }
+
+    /** An engine stored whole by an older version is read, carries on, and is then stored in parts. */
+    @Test
+    void anEngineStoredAsOneBlobIsReadAndRewrittenAsParts() throws Exception {
+        String registry = "mock://insight-blob-" + UUID.randomUUID();
+        Traffic t = new Traffic();
+        Map<String, byte[]> engine;
+        try (InsightFixture f = new InsightFixture(InsightConfig.fastWarmup(), registry,
+                Files.createTempDirectory("insight-c"))) {
+            for (int i = 0; i < 20; i++) {
+                t.minute(f, i);
+            }
+            assertThat(ofKind(f.proposals.readValuesToList(), ProposalKind.REROUTE)).hasSize(1);
+            engine = f.storeContents(InsightTopology.STORE_ENGINE);
+        }
+        // The same state as the old layout had it: one blob under "engine", one under "tracker".
+        io.beastmode.proposals.ProposalConfig proposals = InsightConfig.fastWarmup().proposals()
+                .withWindowSizeMs(InsightFixture.MIN);
+        Map<String, byte[]> series = seriesParts(engine, "engine");
+        Map<String, byte[]> legacy = Map.of(
+                "engine", io.beastmode.proposals.ProposalEngine.fromParts(proposals, engine.get("engine.core"), series)
+                        .toBytes(),
+                "tracker", io.beastmode.proposals.OutcomeTracker.fromParts(proposals, engine.get("tracker.core"),
+                        seriesParts(engine, "tracker")).toBytes());
+
+        try (InsightFixture f = new InsightFixture(InsightConfig.fastWarmup(), registry,
+                Files.createTempDirectory("insight-d"))) {
+            f.restore(InsightTopology.STORE_ENGINE, legacy);
+            for (int i = 20; i < 22; i++) {
+                t.minute(f, i);
+            }
+            // The open reroute is remembered, so it is not proposed again.
+            assertThat(ofKind(f.proposals.readValuesToList(), ProposalKind.REROUTE)).isEmpty();
+            Map<String, byte[]> after = f.storeContents(InsightTopology.STORE_ENGINE);
+            assertThat(after).containsKeys("engine.core", "tracker.core").doesNotContainKeys("engine", "tracker");
+            assertThat(after.keySet().stream().filter(k -> k.startsWith("engine.series.")))
+                    .as("every series of the blob is now a part").containsAll(
+                            series.keySet().stream().map(k -> "engine.series." + k).toList());
+        }
+    }
+
+    private static Map<String, byte[]> seriesParts(Map<String, byte[]> store, String name) {
+        Map<String, byte[]> series = new TreeMap<>();
+        store.forEach((k, v) -> {
+            if (k.startsWith(name + ".series.")) {
+                series.put(k.substring((name + ".series.").length()), v);
+            }
+        });
+        return series;
     }
 }

@@ -96,6 +96,49 @@ public class LoopBenchmarks {
         return engine.onWindow(Dimension.MODEL, "gpt-4", windows[i]);
     }
 
+    /**
+     * The insight stage's store write after one window: an engine holding the full history (30 windows) of 24 series,
+     * the simulator's count of one-minute series, gets a window of one series and is then written whole
+     * ({@link ProposalEngine#toBytes()}, as before 27 Nov) or as the parts that changed ({@code drainChanges}).
+     */
+    @State(Scope.Thread)
+    public static class FullEngine {
+        static final int LIVE_SERIES = 24;
+        ProposalEngine engine;
+        MetricsSnapshot[] windows;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp(LoopBenchmarks shared) {
+            windows = shared.windows;
+            engine = new ProposalEngine(ProposalConfig.defaults());
+            for (int w = 0; w < 30; w++) {
+                for (int s = 0; s < LIVE_SERIES; s++) {
+                    engine.onWindow(Dimension.MODEL, "model-" + s, shared.windows[w]);
+                }
+            }
+            engine.drainChanges();
+            next = 30 * LIVE_SERIES;
+        }
+
+        void oneWindow() {
+            int i = next++;
+            engine.onWindow(Dimension.MODEL, "model-" + (i % LIVE_SERIES), windows[(i / LIVE_SERIES) % SERIES]);
+        }
+    }
+
+    @Benchmark
+    public byte[] stateWriteWholeBlob(FullEngine f) {
+        f.oneWindow();
+        return f.engine.toBytes();
+    }
+
+    @Benchmark
+    public Object stateWriteChangedParts(FullEngine f) {
+        f.oneWindow();
+        return f.engine.drainChanges();
+    }
+
     /** JMH command-line options are accepted, e.g. {@code -wi 1 -i 1 -f 1} for a quick look. */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
         new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
