@@ -297,7 +297,4 @@ final class EvidenceStore {
         }
     }
 
-    int capacity() {
-        return capacity;
-    }
 }
