@@ -133,7 +133,7 @@ final class EvidenceStore {
         for (Map.Entry<SeriesKey, Deque<MetricsSnapshot>> e : series.entrySet()) {
             StateCodec.writeEnum(out, e.getKey().dimension());
             out.writeUTF(e.getKey().key());
-            writeWindows(out, e.getValue());
+            StateCodec.writeSnapshots(out, e.getValue());
         }
         writeCore(out);
     }
@@ -149,19 +149,9 @@ final class EvidenceStore {
         return out;
     }
 
-    static void writeWindows(DataOutput out, java.util.Collection<MetricsSnapshot> windows) throws IOException {
-        out.writeInt(windows.size());
-        for (MetricsSnapshot s : windows) {
-            StateCodec.writeSnapshot(out, s);
-        }
-    }
-
-    static Deque<MetricsSnapshot> readWindows(DataInput in, int capacity) throws IOException {
-        int m = StateCodec.readSize(in);
-        Deque<MetricsSnapshot> d = new ArrayDeque<>(m);
-        for (int j = 0; j < m; j++) {
-            d.add(StateCodec.readSnapshot(in));
-        }
+    /** A series' windows as stored: oldest first, at most {@code capacity} (the current config's) kept. */
+    private static Deque<MetricsSnapshot> readWindows(DataInput in, int capacity) throws IOException {
+        Deque<MetricsSnapshot> d = new ArrayDeque<>(StateCodec.readSnapshots(in));
         while (d.size() > capacity) {
             d.removeFirst();
         }
@@ -175,7 +165,7 @@ final class EvidenceStore {
     Map<String, byte[]> drainSeriesParts() {
         Map<String, byte[]> parts = new TreeMap<>();
         drainChangedSeries().forEach((k, windows) -> parts.put(partKey(k.dimension(), k.key()), windows == null
-                ? null : StateCodec.encode(SERIES_FORMAT, out -> writeWindows(out, windows))));
+                ? null : StateCodec.encode(SERIES_FORMAT, out -> StateCodec.writeSnapshots(out, windows))));
         return parts;
     }
 
@@ -259,7 +249,6 @@ final class EvidenceStore {
 
     /** Reads what {@link #writeCore} wrote into this (empty-cored) store. */
     void readCore(DataInput in) throws IOException {
-        EvidenceStore store = this;
         int n = StateCodec.readSize(in);
         for (int i = 0; i < n; i++) {
             int m = StateCodec.readSize(in);
@@ -280,12 +269,12 @@ final class EvidenceStore {
                 d.add(new CacheMissDetail(tier, namespace, start, end, ttl, age, threshold, keys));
             }
             if (!d.isEmpty()) {
-                store.cacheDetails.put(d.peekFirst().seriesKey(), d);
+                cacheDetails.put(d.peekFirst().seriesKey(), d);
             }
         }
         n = StateCodec.readSize(in);
         for (int i = 0; i < n; i++) {
-            store.putBudget(new TenantBudget(in.readUTF(), in.readDouble(),
+            putBudget(new TenantBudget(in.readUTF(), in.readDouble(),
                     StateCodec.readEnum(in, TenantBudget.Period.class), in.readLong()));
         }
         n = StateCodec.readSize(in);
@@ -293,8 +282,7 @@ final class EvidenceStore {
             AnomalyState a = new AnomalyState(StateCodec.readEnum(in, Dimension.class), in.readUTF(), in.readUTF(),
                     in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readDouble(), in.readDouble(),
                     in.readDouble());
-            store.anomalies.put(a.dimension() + "|" + a.key() + "|" + a.metric(), a);
+            anomalies.put(a.dimension() + "|" + a.key() + "|" + a.metric(), a);
         }
     }
-
 }

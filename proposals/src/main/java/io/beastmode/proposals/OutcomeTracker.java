@@ -282,9 +282,9 @@ public final class OutcomeTracker {
             StateCodec.writeProposal(out, t.proposal);
             out.writeLong(t.appliedAt);
             out.writeLong(t.fullAt);
-            writeWindows(out, t.before);
-            writeWindows(out, t.after);
-            writeWindows(out, t.restores);
+            StateCodec.writeSnapshots(out, t.before);
+            StateCodec.writeSnapshots(out, t.after);
+            StateCodec.writeSnapshots(out, t.restores);
         }
         out.writeInt(done.size());
         for (Map.Entry<String, Long> e : done.entrySet()) {
@@ -300,10 +300,10 @@ public final class OutcomeTracker {
             t.proposal = StateCodec.readProposal(in);
             t.appliedAt = in.readLong();
             t.fullAt = in.readLong();
-            t.before.addAll(readWindows(in));
-            t.after.addAll(readWindows(in));
+            t.before.addAll(StateCodec.readSnapshots(in));
+            t.after.addAll(StateCodec.readSnapshots(in));
             if (format == FORMAT_V2) {
-                t.restores.addAll(readWindows(in));
+                t.restores.addAll(StateCodec.readSnapshots(in));
             }
             tracked.put(t.proposal.proposalId(), t);
         }
@@ -313,19 +313,4 @@ public final class OutcomeTracker {
         }
     }
 
-    private static void writeWindows(DataOutputStream out, List<MetricsSnapshot> windows) throws IOException {
-        out.writeInt(windows.size());
-        for (MetricsSnapshot w : windows) {
-            StateCodec.writeSnapshot(out, w);
-        }
-    }
-
-    private static List<MetricsSnapshot> readWindows(DataInputStream in) throws IOException {
-        int n = StateCodec.readSize(in);
-        List<MetricsSnapshot> windows = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            windows.add(StateCodec.readSnapshot(in));
-        }
-        return windows;
-    }
 }

@@ -214,6 +214,23 @@ final class StateCodec {
         }
     }
 
+    /** A count, then each snapshot. */
+    static void writeSnapshots(DataOutput out, java.util.Collection<MetricsSnapshot> windows) throws IOException {
+        out.writeInt(windows.size());
+        for (MetricsSnapshot w : windows) {
+            writeSnapshot(out, w);
+        }
+    }
+
+    static List<MetricsSnapshot> readSnapshots(DataInput in) throws IOException {
+        int n = readSize(in);
+        List<MetricsSnapshot> windows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            windows.add(readSnapshot(in));
+        }
+        return windows;
+    }
+
     static MetricsSnapshot readSnapshot(DataInput in) throws IOException {
         long start = in.readLong();
         long end = in.readLong();

@@ -62,7 +62,7 @@ final class ChaosInput {
 
     /** What was written. */
     record Written(long events, long endMarkers, long poison, Map<String, Long> poisonByKind, Set<Long> minuteStarts,
-                   long firstEventMs, long lastEventMs, Set<String> models, double seconds) {
+                   long lastEventMs, Set<String> models, double seconds) {
     }
 
     private ChaosInput() {
@@ -97,7 +97,6 @@ final class ChaosInput {
         Set<String> models = new HashSet<>();
         Serializer<RequestEvent> avro = PipelineSerdes.of(PipelineConfig.builder().bootstrapServers(bootstrap)
                 .schemaRegistryUrl(registryUrl).build()).requestEvent().serializer();
-        long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         long written = 0;
         int nextPoison = 0;
@@ -128,7 +127,6 @@ final class ChaosInput {
                     nextPoison++;
                 }
                 lastSend = publisher.publish(request);
-                first = Math.min(first, request.getEventTime());
                 last = Math.max(last, request.getEventTime());
                 minutes.add(request.getEventTime() / MINUTE_MS * MINUTE_MS);
                 models.add(request.getServedModel());
@@ -151,7 +149,7 @@ final class ChaosInput {
                 throw new IllegalStateException(publisher.stats().failed() + " events could not be published");
             }
         }
-        return new Written(written, partitions, poison, poisonByKind, minutes, first, last, models,
+        return new Written(written, partitions, poison, poisonByKind, minutes, last, models,
                 (System.nanoTime() - t0) / 1e9);
     }
 

@@ -116,8 +116,11 @@ public final class ChaosRun {
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private InputProgress progress;
-    /** Event time of the oldest input event; the changelog retention must reach back past it. */
-    private long oldestEventMs = Long.MAX_VALUE;
+    /**
+     * Retention that reaches back past the oldest input event by a day, for every topic the broker ages by record
+     * timestamp, i.e. event time: input, metrics, DLQ and the window stores' changelogs. Set before anything is written.
+     */
+    private long coverInputAgeMs;
     /** How long the reference took from its start to its last window; 0 without a reference. */
     private long referenceNanos;
 
@@ -141,11 +144,12 @@ public final class ChaosRun {
             String registry = o.registryUrl() != null ? o.registryUrl() : ownRegistry.confluentUrl();
             String bootstrap = broker.bootstrapServers();
             say("broker %s (pid %d, child process), registry %s, work dir %s", bootstrap, broker.pid(), registry, work);
+            coverInputAgeMs = System.currentTimeMillis() - ChaosInput.plannedStart(o.events(), o.inputAge(),
+                    System.currentTimeMillis()) + Duration.ofDays(1).toMillis();
             provision(bootstrap, registry);
             ChaosInput.Written input = ChaosInput.write(bootstrap, registry, o.events(), o.poison(), o.seed(),
                     o.dataDir(), o.partitions(), o.inputAge());
             seconds.put("write", round(input.seconds()));
-            oldestEventMs = input.firstEventMs();
             say("input: %,d valid request events over %,d minutes of event time, %,d poison %s, %d end markers (%.1f s)",
                     input.events(), input.minuteStarts().size(), input.poison(), input.poisonByKind(), input.endMarkers(),
                     input.seconds());
@@ -540,9 +544,8 @@ public final class ChaosRun {
         // judged by the broker on record timestamps, i.e. event time. Replaying input older than that, the broker
         // deletes rolled changelog segments and a state rebuild misses them (a week-old input lost 570 of 1,500
         // requests after a state wipe; so did a 1,000,000-event input whose first day was 31 hours old). An operator
-        // replaying old data sets it past the data's age; so does chaos, from the oldest event it wrote.
-        long age = oldestEventMs == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldestEventMs);
-        long changelogExtra = Math.max(Duration.ofDays(1).toMillis(), age + Duration.ofDays(1).toMillis());
+        // replaying old data sets it past the data's age; so does chaos.
+        long changelogExtra = Math.max(Duration.ofDays(1).toMillis(), coverInputAgeMs);
         props.append("streams.windowstore.changelog.additional.retention.ms=").append(changelogExtra).append('\n');
         extraConfig.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         try {
@@ -563,14 +566,11 @@ public final class ChaosRun {
 
     private void provision(String bootstrap, String registry) {
         List<Topics.TopicSpec> specs = new ArrayList<>();
-        // The broker deletes the input, metrics and DLQ topics' segments by record timestamp too (7 days): input
-        // older than that vanished under a running test, input not yet read and window records the tail had not
-        // reached, at the broker's first retention check (30 s after its start). Their retention covers the input's
-        // age and a day, as the changelogs' does.
-        long oldest = ChaosInput.plannedStart(o.events(), o.inputAge(), System.currentTimeMillis());
-        long coverAge = System.currentTimeMillis() - oldest + Duration.ofDays(1).toMillis();
+        // The input, metrics and DLQ topics' 7-day retention is aged by event time too: week-old input vanished
+        // under a running test at the broker's first retention check (30 s after its start), input not yet read and
+        // window records the test had not reached.
         for (Topics.TopicSpec declared : Topics.all(o.partitions())) {
-            Topics.TopicSpec s = withRetentionAtLeast(declared, coverAge);
+            Topics.TopicSpec s = withRetentionAtLeast(declared, coverInputAgeMs);
             if (Topics.inputs().contains(s.name()) || s.name().equals(Topics.METRICS) || s.name().equals(Topics.DLQ)) {
                 specs.add(s);
             }

@@ -160,8 +160,8 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
                         InsightMapper.proposal(o.rollback()), ts));
             }
         }
-        // Only what changed: the engine's and the tracker's whole state per record was most of this step's time
-        // (55 ms per window of 24 series on the simulator's traffic; see the note on issue 6).
+        // Only what changed: serializing the engine's and the tracker's whole state (every series' history) after
+        // each record was most of this step's time (JMH: LoopBenchmarks.stateWrite*).
         writeParts(ENGINE_KEY, engine.drainChanges());
         writeParts(TRACKER_KEY, tracker.drainChanges());
         if (legacyBlobs) {

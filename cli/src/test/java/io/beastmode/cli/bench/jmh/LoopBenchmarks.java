@@ -99,7 +99,7 @@ public class LoopBenchmarks {
     /**
      * The insight stage's store write after one window: an engine holding the full history (30 windows) of 24 series,
      * the simulator's count of one-minute series, gets a window of one series and is then written whole
-     * ({@link ProposalEngine#toBytes()}, as before 27 Nov) or as the parts that changed ({@code drainChanges}).
+     * ({@link ProposalEngine#toBytes()}, as the insight stage did before its state was stored in parts) or as the parts that changed ({@code drainChanges}).
      */
     @State(Scope.Thread)
     public static class FullEngine {
