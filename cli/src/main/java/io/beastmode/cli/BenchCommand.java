@@ -226,9 +226,10 @@ public final class BenchCommand implements Runnable {
         @SuppressWarnings("unchecked")
         static String text(Map<String, Object> r) {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "load: %,d events in %.1f s (%,d events/s, speed %.0fx), commit interval %d ms%n",
+            sb.append(String.format(Locale.ROOT, "load: %,d events in %.1f s (%,d events/s, speed %.0fx), commit interval %d ms"
+                            + " (insight %d ms)%n",
                     (Long) r.get("eventsPublished"), (Double) r.get("seconds"), (Long) r.get("eventsPerSecond"),
-                    (Double) r.get("speed"), (Long) r.get("commitIntervalMs")));
+                    (Double) r.get("speed"), (Long) r.get("commitIntervalMs"), (Long) r.get("insightCommitIntervalMs")));
             for (String k : new String[] {"windowCloseToMetricMs", "metricToProposalMs"}) {
                 Map<String, Object> p = (Map<String, Object>) r.get(k);
                 sb.append(String.format(Locale.ROOT, "%-22s n=%d p50=%s p95=%s p99=%s max=%s (ms)%n",

@@ -41,6 +41,7 @@ final class PipelineOptions {
             {PipelineConfig.ROCKSDB_BLOCK_CACHE_BYTES, "BYTES", "Shared RocksDB block cache."},
             {PipelineConfig.ROCKSDB_WRITE_BUFFER_BYTES, "BYTES", "RocksDB write buffer manager limit."},
             {PipelineConfig.COMMIT_INTERVAL, "DURATION", "Streams commit interval (with exactly-once also the output latency)."},
+            {PipelineConfig.INSIGHT_COMMIT_INTERVAL, "DURATION", "Commit interval of the insight app (anomalies, proposals); short, as it commits only after a closed window's burst."},
             {PipelineConfig.CACHE_USD_PER_MILLION_TOKENS, "USD", "Price that turns cache-saved tokens into USD saved."},
             {PipelineConfig.QUALITY_TOLERANCE, "X", "A selection is accurate when its quality is within this of the best candidate's."},
             {PipelineConfig.WATERMARK_IDLE, "DURATION", "An input partition or topic silent this long (wall clock) no longer holds windows open."},

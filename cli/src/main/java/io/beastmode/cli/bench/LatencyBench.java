@@ -173,6 +173,7 @@ public final class LatencyBench {
                 out.put("eventsPublished", published);
                 out.put("eventsPerSecond", Math.round(published / seconds));
                 out.put("commitIntervalMs", config.commitInterval().toMillis());
+                out.put("insightCommitIntervalMs", config.insightCommitInterval().toMillis());
                 out.put("windowCloseToMetricMs", percentiles(closeToMetric));
                 out.put("metricToProposalMs", percentiles(metricToProposal));
                 Map<String, Object> targets = new LinkedHashMap<>();

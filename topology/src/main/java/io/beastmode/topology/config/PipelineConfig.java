@@ -39,6 +39,9 @@ import java.util.Properties;
  *                           get {@code min.insync.replicas} = factor - 1 (2 for 3), so one broker may fail
  * @param numStandbyReplicas warm copies of each store kept on other instances; a failed instance's tasks resume on
  *                           an instance holding a standby instead of replaying the whole changelog
+ * @param insightCommitInterval commit interval of the insight app: a metric record reaches a proposal through two
+ *                           exactly-once hops, each readable at a commit, and the app commits only after it processed
+ *                           something (a burst per closed window), so it is short
  */
 public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, Map<String, String> serdeConfigs,
                              String applicationId, Path stateDir, int numStreamThreads, String processingGuarantee,
@@ -48,7 +51,8 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                              long rocksDbBlockCacheBytes, long rocksDbWriteBufferBytes, PipelineTopics topics,
                              Duration commitInterval, double cacheUsdPerMillionTokensSaved, double qualityTolerance,
                              Map<String, String> extraStreamsProps, int upstreamPartitions,
-                             Duration watermarkIdle, int replicationFactor, int numStandbyReplicas) {
+                             Duration watermarkIdle, int replicationFactor, int numStandbyReplicas,
+                             Duration insightCommitInterval) {
 
     public static final String DEFAULT_APPLICATION_ID = "beast-pipeline";
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -70,6 +74,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         requirePositive(hoppingWindow, "hoppingWindow");
         requirePositive(hoppingAdvance, "hoppingAdvance");
         requirePositive(commitInterval, "commitInterval");
+        requirePositive(insightCommitInterval, "insightCommitInterval");
         requirePositive(watermarkIdle, "watermarkIdle");
         if (replicationFactor == 0 || replicationFactor < -1) {
             throw new IllegalArgumentException("replicationFactor must be -1 (broker default) or >= 1: "
@@ -155,6 +160,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
     public static final String ROCKSDB_BLOCK_CACHE_BYTES = "rocksdb.block.cache.bytes";
     public static final String ROCKSDB_WRITE_BUFFER_BYTES = "rocksdb.write.buffer.bytes";
     public static final String COMMIT_INTERVAL = "commit.interval";
+    public static final String INSIGHT_COMMIT_INTERVAL = "insight.commit.interval";
     public static final String CACHE_USD_PER_MILLION_TOKENS = "cache.usd.per.million.tokens";
     public static final String QUALITY_TOLERANCE = "quality.tolerance";
     public static final String WATERMARK_IDLE = "watermark.idle";
@@ -198,6 +204,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 case ROCKSDB_BLOCK_CACHE_BYTES -> b.rocksDbBlockCacheBytes(Long.parseLong(value));
                 case ROCKSDB_WRITE_BUFFER_BYTES -> b.rocksDbWriteBufferBytes(Long.parseLong(value));
                 case COMMIT_INTERVAL -> b.commitInterval(parseDuration(value));
+                case INSIGHT_COMMIT_INTERVAL -> b.insightCommitInterval(parseDuration(value));
                 case CACHE_USD_PER_MILLION_TOKENS -> b.cacheUsdPerMillionTokensSaved(Double.parseDouble(value));
                 case QUALITY_TOLERANCE -> b.qualityTolerance(Double.parseDouble(value));
                 case REPLICATION_FACTOR -> b.replicationFactor(Integer.parseInt(value));
@@ -234,6 +241,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 NUM_STREAM_THREADS, PROCESSING_GUARANTEE, TUMBLING_WINDOW, HOPPING_WINDOW, HOPPING_ADVANCE, GRACE,
                 INTERIM_RESULTS, MAX_FUTURE_SKEW, MIN_EVENT_TIME, STORE_RETENTION, HTTP_HOST, HTTP_PORT,
                 APPLICATION_SERVER, ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, COMMIT_INTERVAL,
+                INSIGHT_COMMIT_INTERVAL,
                 CACHE_USD_PER_MILLION_TOKENS, QUALITY_TOLERANCE, WATERMARK_IDLE, REPLICATION_FACTOR,
                 NUM_STANDBY_REPLICAS, "topic.requests", "topic.cache", "topic.selection",
                 "topic.cost", "topic.metrics", "topic.dlq"}) {
@@ -321,6 +329,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 ROCKSDB_BLOCK_CACHE_BYTES + "=" + d.rocksDbBlockCacheBytes,
                 ROCKSDB_WRITE_BUFFER_BYTES + "=" + d.rocksDbWriteBufferBytes,
                 COMMIT_INTERVAL + "=" + d.commitInterval,
+                INSIGHT_COMMIT_INTERVAL + "=" + d.insightCommitInterval,
                 CACHE_USD_PER_MILLION_TOKENS + "=" + d.cacheUsdPerMillionTokensSaved,
                 QUALITY_TOLERANCE + "=" + d.qualityTolerance,
                 WATERMARK_IDLE + "=" + d.watermarkIdle,
@@ -359,6 +368,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         private Duration watermarkIdle = Duration.ofSeconds(30);
         private int replicationFactor = -1;
         private int numStandbyReplicas = 0;
+        private Duration insightCommitInterval = Duration.ofMillis(10);
 
         private Builder() {
         }
@@ -393,6 +403,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
             watermarkIdle = c.watermarkIdle;
             replicationFactor = c.replicationFactor;
             numStandbyReplicas = c.numStandbyReplicas;
+            insightCommitInterval = c.insightCommitInterval;
         }
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -426,6 +437,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         public Builder watermarkIdle(Duration v) { watermarkIdle = v; return this; }
         public Builder replicationFactor(int v) { replicationFactor = v; return this; }
         public Builder numStandbyReplicas(int v) { numStandbyReplicas = v; return this; }
+        public Builder insightCommitInterval(Duration v) { insightCommitInterval = v; return this; }
 
         /** One topic by its short name: requests, cache, selection, cost, metrics or dlq. */
         public Builder topic(String name, String topic) {
@@ -448,7 +460,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                     interimResults, maxFutureSkew, minEventTime, storeRetention, httpHost, httpPort,
                     applicationServer, rocksDbBlockCacheBytes, rocksDbWriteBufferBytes, topics, commitInterval,
                     cacheUsdPerMillionTokensSaved, qualityTolerance, extraStreamsProps, upstreamPartitions,
-                    watermarkIdle, replicationFactor, numStandbyReplicas);
+                    watermarkIdle, replicationFactor, numStandbyReplicas, insightCommitInterval);
         }
     }
 }

@@ -43,10 +43,13 @@ public final class InsightApp implements AutoCloseable {
         this.streams = streams;
     }
 
-    /** The metrics pipeline's config with the insight application id; no interactive queries, one thread. */
+    /**
+     * The metrics pipeline's config with the insight application id and commit interval; no interactive queries,
+     * one thread.
+     */
     public static PipelineConfig configFor(PipelineConfig metrics) {
         return metrics.toBuilder().applicationId(metrics.applicationId() + SUFFIX).applicationServer(null)
-                .numStreamThreads(1).build();
+                .numStreamThreads(1).commitInterval(metrics.insightCommitInterval()).build();
     }
 
     /** Input topics of the insight app that the broker does not have (empty: it can start). */

@@ -29,6 +29,24 @@ class PipelineConfigTest {
         assertThat(c.topics().requests()).isEqualTo(Topics.REQUESTS);
         assertThat(c.topics().dlq()).isEqualTo(Topics.DLQ);
         assertThat(c.topics().metrics()).isEqualTo(Topics.METRICS);
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.insightCommitInterval()).isEqualTo(Duration.ofMillis(10));
+    }
+
+    /** The insight app runs on the metrics config with its own id and commit interval, both settable. */
+    @Test
+    void theInsightAppTakesItsOwnCommitInterval() {
+        PipelineConfig c = PipelineConfig.fromEnv(Map.of("BEAST_COMMIT_INTERVAL", "2s",
+                "BEAST_INSIGHT_COMMIT_INTERVAL", "25ms"));
+        PipelineConfig insight = io.beastmode.topology.insight.InsightApp.configFor(c);
+        assertThat(insight.commitInterval()).isEqualTo(Duration.ofMillis(25));
+        assertThat(insight.applicationId()).isEqualTo(c.applicationId() + "-insight");
+        assertThat(StreamsProps.of(insight).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(25L);
+        assertThat(StreamsProps.of(c).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(2_000L);
+        assertThat(PipelineConfig.fromProperties(Map.of("insight.commit.interval", "40ms")).insightCommitInterval())
+                .isEqualTo(Duration.ofMillis(40));
+        assertThatThrownBy(() -> PipelineConfig.builder().insightCommitInterval(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
