@@ -236,6 +236,12 @@ public final class BenchCommand implements Runnable {
                         k.equals("windowCloseToMetricMs") ? "window close -> metric" : "metric -> proposal",
                         (Integer) p.get("count"), p.get("p50"), p.get("p95"), p.get("p99"), p.get("max")));
             }
+            for (String k : new String[] {"metricsThread", "insightThread"}) {
+                if (r.get(k) != null) {
+                    sb.append(String.format(Locale.ROOT, "%-22s %s (ms, Streams thread metrics)%n",
+                            k.equals("metricsThread") ? "metrics app thread" : "insight app thread", r.get(k)));
+                }
+            }
             Map<String, Object> t = (Map<String, Object>) r.get("targets");
             sb.append(String.format(Locale.ROOT, "targets (p95 < %.0f ms and < %.0f ms): %s",
                     (Double) t.get("windowCloseToMetricP95Ms"), (Double) t.get("metricToProposalP95Ms"),

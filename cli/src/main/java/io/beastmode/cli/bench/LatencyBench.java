@@ -174,6 +174,12 @@ public final class LatencyBench {
                 out.put("eventsPerSecond", Math.round(published / seconds));
                 out.put("commitIntervalMs", config.commitInterval().toMillis());
                 out.put("insightCommitIntervalMs", config.insightCommitInterval().toMillis());
+                // Where the time goes: each exactly-once hop waits for its app's commit (Streams' own thread
+                // metrics, averaged over their last sample windows, about the last minute).
+                out.put("metricsThread", threadLatencies(pipeline.streams()));
+                if (pipeline.insight() != null) {
+                    out.put("insightThread", threadLatencies(pipeline.insight().streams()));
+                }
                 out.put("windowCloseToMetricMs", percentiles(closeToMetric));
                 out.put("metricToProposalMs", percentiles(metricToProposal));
                 Map<String, Object> targets = new LinkedHashMap<>();
@@ -192,6 +198,21 @@ public final class LatencyBench {
             ThroughputBench.deleteRecursively(stateDir);
         }
     }
+
+    /** Commit, poll and process latency (avg and max, ms) of a Streams app's threads, the worst thread's. */
+    static Map<String, Object> threadLatencies(org.apache.kafka.streams.KafkaStreams streams) {
+        Map<String, Object> out = new TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && THREAD_LATENCIES.contains(name.name())
+                    && metric.metricValue() instanceof Double v && !v.isNaN()) {
+                out.merge(name.name() + "-ms", ThroughputBench.round(v), (a, b) -> Math.max((Double) a, (Double) b));
+            }
+        });
+        return out;
+    }
+
+    private static final java.util.Set<String> THREAD_LATENCIES = java.util.Set.of("commit-latency-avg",
+            "commit-latency-max", "poll-latency-avg", "process-latency-avg", "process-latency-max");
 
     static Map<String, Object> percentiles(List<Double> values) {
         Map<String, Object> out = new LinkedHashMap<>();
