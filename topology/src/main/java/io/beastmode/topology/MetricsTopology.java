@@ -13,7 +13,8 @@ import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.serde.PipelineSerdes;
 import io.beastmode.topology.model.Shuffled;
 import io.beastmode.topology.window.MulticastPartitioner;
-import io.beastmode.topology.window.WatermarkEmitter;
+import io.beastmode.topology.window.CommitHookStore;
+import io.beastmode.topology.window.PartialWindowEmitter;
 import io.beastmode.topology.window.WindowCloseProcessor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.Stores;
@@ -38,9 +39,11 @@ import java.util.function.LongSupplier;
  * The metrics topology as a function of its config.
  *
  * <pre>
- *  4 input topics (bytes) --decode+validate--> valid --fan-out to dimension keys--> watermarks --> repartition "by-dimension"
- *                                          \-> dead letters --> DLQ       (observations by key, each decode task's
- *                                                                          watermark multicast to every partition)
+ *  4 input topics (bytes) --decode+validate--> valid --fan-out to dimension keys, combined per (key, window)-->
+ *                                          \-> dead letters --> DLQ       repartition "by-dimension": partial aggregates
+ *                                                                          (and uncombined copies of events that may be
+ *                                                                          late) by key, each decode task's watermark
+ *                                                                          multicast to every partition
  *                                                                                    |
  *                     windows (tumbling "metrics-tumbling", hopping "metrics-hopping" merged from tumbling ones)
  *                                          |-> closed windows --> WindowMetrics
@@ -48,7 +51,7 @@ import java.util.function.LongSupplier;
  * </pre>
  *
  * Windows are on event time and close when the low watermark (the minimum over every decode task's stream time
- * minus the grace, see {@link WatermarkEmitter} and {@link WindowCloseProcessor}) passes their end, so a backlog
+ * minus the grace, see {@link PartialWindowEmitter} and {@link WindowCloseProcessor}) passes their end, so a backlog
  * replayed at speed does not make events late because another task ran ahead. Each window is emitted once when it
  * closes; with {@code interimResults} open tumbling windows also emit final=false snapshots each commit interval
  * (hopping windows only emit their final result).
@@ -62,10 +65,16 @@ public final class MetricsTopology {
     /** Key-value store of the upstream watermarks and the close point. */
     public static final String STORE_WATERMARKS = "metrics-watermarks";
     /**
-     * Window store of the observations of the open tumbling windows, keyed by dimension key and repartition offset:
-     * the durable form of the in-memory open aggregates (see {@link WindowCloseProcessor}).
+     * Key-value store of the observations of the open tumbling windows, keyed by window start, dimension key and
+     * repartition offset: the durable form of the in-memory open aggregates, deleted when their window closes (see
+     * {@link WindowCloseProcessor}). It was a window store named {@code metrics-observations} before; that one
+     * expired entries by its newest write, so a task racing ahead through a backlog expired the others' open windows.
      */
-    public static final String STORE_OBSERVATIONS = "metrics-observations";
+    public static final String STORE_OBSERVATIONS = "metrics-open-observations";
+    /** The decode task's {@link CommitHookStore}: its partial windows are sent before each commit. */
+    public static final String STORE_COMMIT_HOOK = "metrics-commit-hook";
+    /** Key-value store of the largest watermark each decode task has sent (partition to watermark). */
+    public static final String STORE_SENT_WATERMARK = "metrics-sent-watermark";
     /** Name of the repartition step; its topic is {@code <application.id>-by-dimension-repartition}. */
     public static final String REPARTITION = "by-dimension";
 
@@ -110,16 +119,19 @@ public final class MetricsTopology {
                 .mapValues(Decoded::deadLetter, Named.as("dead-letter-value"))
                 .to(topics.dlq(), Produced.with(serdes.bytes(), serdes.deadLetter()).withName("sink-dlq-decode"));
 
-        // 3. Fan out to dimension keys (provenance only on the ALL copy, the one that may become a late dead letter),
-        //    and co-partition; each decode task multicasts its watermark to every partition beside its observations.
+        // 3. Fan out to dimension keys, combined per (key, tumbling window) until the task commits or its watermark
+        //    passes the window, and co-partition; each decode task multicasts its watermark to every partition.
         long tumblingMs = config.tumblingWindow().toMillis();
         long graceMs = config.grace().toMillis();
         Duration watermarkInterval = Duration.ofMillis(Math.max(50L, Math.min(500L,
                 config.watermarkIdle().toMillis() / 4)));
+        builder.addStateStore(CommitHookStore.builder(STORE_COMMIT_HOOK));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE_SENT_WATERMARK),
+                Serdes.Integer(), Serdes.Long()));
         KStream<String, Shuffled> byDimension = routed.get("route-valid")
-                .flatMap((key, d) -> fanOut(d), Named.as("fan-out"))
-                .process(() -> new WatermarkEmitter(graceMs, tumblingMs, watermarkInterval,
-                        config.watermarkIdle().toMillis()), Named.as("watermarks"))
+                .process(() -> new PartialWindowEmitter(graceMs, tumblingMs, watermarkInterval,
+                        config.watermarkIdle().toMillis(), config.qualityTolerance(), STORE_COMMIT_HOOK,
+                        STORE_SENT_WATERMARK), Named.as("partial-windows"), STORE_COMMIT_HOOK, STORE_SENT_WATERMARK)
                 .repartition(Repartitioned.with(serdes.string(), serdes.shuffled()).withName(REPARTITION)
                         .withStreamPartitioner(new MulticastPartitioner()));
 
@@ -131,11 +143,11 @@ public final class MetricsTopology {
                 config.storeRetention(), config.hoppingWindow(), false), serdes.string(), serdes.aggregate()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_WATERMARKS),
                 Serdes.Integer(), Serdes.Long()));
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE_OBSERVATIONS,
-                config.storeRetention(), config.tumblingWindow(), false), serdes.string(), serdes.observation()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_OBSERVATIONS),
+                Serdes.Bytes(), serdes.shuffled()));
         WindowCloseProcessor.Settings settings = new WindowCloseProcessor.Settings(STORE_TUMBLING, STORE_HOPPING,
-                STORE_WATERMARKS, STORE_OBSERVATIONS, tumblingMs, config.hoppingWindow().toMillis(), config.hoppingAdvance().toMillis(),
-                config.upstreamPartitions(), config.watermarkIdle().toMillis(), config.qualityTolerance(),
+                STORE_WATERMARKS, STORE_OBSERVATIONS, tumblingMs, config.hoppingWindow().toMillis(),
+                config.hoppingAdvance().toMillis(), config.storeRetention().toMillis(), config.upstreamPartitions(), config.watermarkIdle().toMillis(), config.qualityTolerance(),
                 config.interimResults(), config.commitInterval());
         // The processor emits two kinds of values: window results and late observations (see its javadoc).
         Map<String, KStream<String, Object>> emitted = byDimension
@@ -163,14 +175,5 @@ public final class MetricsTopology {
             throw new IllegalArgumentException("hopping window " + config.hoppingWindow() + " and advance "
                     + config.hoppingAdvance() + " must be multiples of the tumbling window " + config.tumblingWindow());
         }
-    }
-
-    private static List<KeyValue<String, Observation>> fanOut(Decoded d) {
-        List<KeyValue<String, Observation>> out = new ArrayList<>(d.dimensionKeys().size());
-        Observation bare = d.observation().withProvenance(null);
-        for (String key : d.dimensionKeys()) {
-            out.add(KeyValue.pair(key, DimensionKeys.ALL.equals(key) ? d.observation() : bare));
-        }
-        return out;
     }
 }

@@ -41,6 +41,10 @@ public final class PipelineMetrics {
     }
 
     /** A dimension copy of an event that arrived after its tumbling window closed (the window store drops it). */
+    public void lateRecords(long n) {
+        lateRecords.add(n);
+    }
+
     public void lateRecord() {
         lateRecords.increment();
     }

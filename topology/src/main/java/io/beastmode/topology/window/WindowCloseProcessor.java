@@ -8,6 +8,7 @@ import io.beastmode.topology.model.DimensionKeys;
 import io.beastmode.topology.model.MetricsMapper;
 import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.model.Shuffled;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,10 +56,12 @@ import java.util.function.LongSupplier;
  */
 public final class WindowCloseProcessor implements Processor<String, Shuffled, String, Object> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WindowCloseProcessor.class);
+
     /** Key of the close point (last window end emitted) in the watermark store, beside the upstream partitions. */
     static final int CLOSED_THROUGH = -1;
     /** Between the dimension key and the repartition offset in observation-log keys. */
-    static final char LOG_SEPARATOR = '\u0000';
+    static final byte LOG_SEPARATOR = 0;
 
     private final String tumblingStoreName;
     private final String hoppingStoreName;
@@ -66,6 +70,12 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private final long sizeMs;
     private final long hoppingMs;
     private final long advanceMs;
+    /**
+     * How far past the oldest unclosed window an open window is still snapshotted into the tumbling store. The window
+     * stores drop writes older than their newest write minus the retention, so a snapshot of a window far ahead (a
+     * task racing through a backlog) would make the slower tasks' windows unwritable when they close.
+     */
+    private final long snapshotAheadMs;
     private final int upstreamPartitions;
     private final long idleMs;
     private final double tolerance;
@@ -78,7 +88,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private WindowStore<String, WindowAggregate> tumbling;
     private WindowStore<String, WindowAggregate> hopping;
     private KeyValueStore<Integer, Long> watermarks;
-    private WindowStore<String, Observation> log;
+    private KeyValueStore<Bytes, Shuffled> log;
     private long closedThrough;
     private long initAt;
     /** Partitions beyond the expected count that reported (more input partitions than configured) count too. */
@@ -86,7 +96,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     /** Per upstream partition: active time (see {@link ActiveClock}) of its last watermark report. */
     private final Map<Integer, Long> lastReport = new HashMap<>();
     private ActiveClock active;
-    /** Upstream tasks whose latest watermark record declared them idle (WatermarkEmitter.IDLE_HEADER); in memory. */
+    /** Upstream tasks whose latest watermark record declared them idle (PartialWindowEmitter.IDLE_HEADER); in memory. */
     private final Set<Integer> idleUpstream = new HashSet<>();
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     /**
@@ -106,6 +116,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.sizeMs = s.sizeMs();
         this.hoppingMs = s.hoppingMs();
         this.advanceMs = s.advanceMs();
+        this.snapshotAheadMs = Math.max(0L, (s.retentionMs() - s.hoppingMs() - s.sizeMs()) / 2);
         this.upstreamPartitions = Math.max(1, s.upstreamPartitions());
         this.idleMs = s.idleMs();
         this.tolerance = s.tolerance();
@@ -117,8 +128,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     /** Store names, window sizes and options of the processor. */
     public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, String logStore,
-                           long sizeMs, long hoppingMs, long advanceMs, int upstreamPartitions, long idleMs, double tolerance,
-                           boolean interim, Duration interimInterval) {
+                           long sizeMs, long hoppingMs, long advanceMs, long retentionMs, int upstreamPartitions,
+                           long idleMs, double tolerance, boolean interim, Duration interimInterval) {
     }
 
     @Override
@@ -154,22 +165,55 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     /** The open windows' aggregates from the observation log (after a restart, restore or rebalance). */
     private void rebuildOpenWindows() {
-        long from = closedThrough == Long.MIN_VALUE ? 0L : Math.max(0L, closedThrough - sizeMs + 1);
-        try (KeyValueIterator<Windowed<String>, Observation> it =
-                     log.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+        try (KeyValueIterator<Bytes, Shuffled> it = log.all()) {
             while (it.hasNext()) {
-                KeyValue<Windowed<String>, Observation> kv = it.next();
-                long start = kv.key.window().start();
+                KeyValue<Bytes, Shuffled> kv = it.next();
+                byte[] k = kv.key.get();
+                long start = logStart(k);
                 if (start + sizeMs <= closedThrough || kv.value == null) {
-                    continue;
+                    continue; // deleted in the transaction that closed its window; kept only by an older version
                 }
-                String logKey = kv.key.key();
-                KeyValue<String, Long> window = KeyValue.pair(logKey.substring(0, logKey.lastIndexOf(LOG_SEPARATOR)),
-                        start);
-                kv.value.addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)));
+                KeyValue<String, Long> window = KeyValue.pair(logDimensionKey(k), start);
+                addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)), kv.value);
                 dirty.add(window);
             }
         }
+    }
+
+    /**
+     * Observation-log key: window start (sign-flipped big-endian, so keys sort by start), dimension key, separator,
+     * repartition offset. Sorted by start, the entries of the windows a close point passes are one range to delete.
+     */
+    static Bytes logKey(long start, String dimensionKey, long offset) {
+        byte[] key = dimensionKey.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(8 + key.length + 1 + 8).putLong(start ^ Long.MIN_VALUE).put(key)
+                .put(LOG_SEPARATOR).putLong(offset).array());
+    }
+
+    private static Bytes logPrefix(long start) {
+        return Bytes.wrap(ByteBuffer.allocate(8).putLong(start ^ Long.MIN_VALUE).array());
+    }
+
+    static long logStart(byte[] logKey) {
+        return ByteBuffer.wrap(logKey).getLong() ^ Long.MIN_VALUE;
+    }
+
+    static String logDimensionKey(byte[] logKey) {
+        return new String(logKey, 8, logKey.length - 8 - 1 - 8, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Deletes the logged observations of every window ending at or before {@code closeThrough}: they are in the
+     * tumbling store now. Explicit deletes, so the log's size follows the close point, not the newest write.
+     */
+    private void deleteLogged(long closeThrough) {
+        List<Bytes> done = new ArrayList<>();
+        // Range ends are inclusive: the bare prefix of the first open start sorts before every key with that start.
+        try (KeyValueIterator<Bytes, Shuffled> it = log.range(logPrefix(Long.MIN_VALUE),
+                logPrefix(closeThrough - sizeMs + 1))) {
+            it.forEachRemaining(kv -> done.add(kv.key));
+        }
+        done.forEach(log::delete);
     }
 
     @Override
@@ -180,7 +224,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         }
         if (s.isWatermark()) {
             int p = s.watermark().sourcePartition();
-            if (record.headers().lastHeader(WatermarkEmitter.IDLE_HEADER) != null) {
+            if (record.headers().lastHeader(PartialWindowEmitter.IDLE_HEADER) != null) {
                 idleUpstream.add(p);
                 long wm = s.watermark().watermarkMs();
                 Long known = watermarks.get(p);
@@ -204,6 +248,20 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             advance(now);
             return;
         }
+        if (s.isPartial()) {
+            Shuffled.Partial partial = s.partial();
+            if (partial.windowStartMs() + sizeMs <= closedThrough) {
+                // The upstream task combines only windows its own watermark has not passed, and sends them before a
+                // watermark that does, so this takes an upstream task that downstream counted idle while it was not.
+                metrics.lateRecords(partial.observations());
+                LOG.warn("a partial of {} observations for {} window {} came after the window closed (through {}); "
+                        + "they are counted in lateRecords, not dead-lettered", partial.observations(), record.key(),
+                        Instant.ofEpochMilli(partial.windowStartMs()), Instant.ofEpochMilli(closedThrough));
+                return;
+            }
+            logAndAdd(record, s, partial.windowStartMs());
+            return;
+        }
         Observation o = s.observation();
         long ts = record.timestamp();
         long start = ts - Math.floorMod(ts, sizeMs);
@@ -218,11 +276,17 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             }
             return;
         }
-        // Log first (durable with the next commit), then aggregate in memory. The log key is unique per record and
-        // the same when an aborted transaction is replayed: the repartition offset of this task's one partition.
+        logAndAdd(record, o.provenance() == null ? s : Shuffled.of(o.withProvenance(null)), start);
+    }
+
+    /**
+     * Log first (durable with the next commit), then aggregate in memory. The log key is unique per record and the
+     * same when an aborted transaction is replayed: the repartition offset of this task's one partition.
+     */
+    private void logAndAdd(Record<String, Shuffled> record, Shuffled value, long start) {
         long offset = context.recordMetadata().map(RecordMetadata::offset).orElseThrow(() ->
                 new IllegalStateException("an observation without record metadata"));
-        log.put(record.key() + LOG_SEPARATOR + offset, o.provenance() == null ? o : o.withProvenance(null), start);
+        log.put(logKey(start, record.key(), offset), value);
         KeyValue<String, Long> window = KeyValue.pair(record.key(), start);
         WindowAggregate agg = open.get(window);
         if (agg == null) {
@@ -234,8 +298,16 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             }
             open.put(window, agg);
         }
-        o.addTo(agg);
+        addTo(agg, value);
         dirty.add(window);
+    }
+
+    private static void addTo(WindowAggregate agg, Shuffled value) {
+        if (value.isPartial()) {
+            agg.merge(value.partial().aggregate());
+        } else {
+            value.observation().addTo(agg);
+        }
     }
 
     /**
@@ -296,33 +368,43 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         if (next <= closedThrough) {
             return;
         }
-        // The windows closing now go into the tumbling store first: close() reads the closed tumbling windows there.
+        Map<KeyValue<String, Long>, WindowAggregate> closing = new HashMap<>();
         for (var it = open.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<KeyValue<String, Long>, WindowAggregate> e = it.next();
             if (e.getKey().value + sizeMs <= next) {
-                tumbling.put(e.getKey().key, e.getValue(), e.getKey().value);
+                closing.put(e.getKey(), e.getValue());
                 it.remove();
             }
         }
-        close(closedThrough, next);
+        close(closedThrough, next, closing);
+        deleteLogged(next);
         closedThrough = next;
         watermarks.put(CLOSED_THROUGH, next);
         metrics.closedThrough(context.taskId().partition(), next);
     }
 
-    /** Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first. */
-    private void close(long prev, long next) {
+    /**
+     * Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first, and writes them to
+     * their stores in that order. The closed tumbling windows the hopping ones also cover are read before anything is
+     * written: a window store drops segments older than its newest write minus the retention, so after a large jump
+     * of the close point (a slow task catching up) the writes could expire what is still to be read.
+     *
+     * @param closing the tumbling windows closing now, from memory
+     */
+    private void close(long prev, long next, Map<KeyValue<String, Long>, WindowAggregate> closing) {
         long from = prev == Long.MIN_VALUE ? 0L : Math.max(0L, prev - hoppingMs + 1);
         long to = next - sizeMs;
-        if (to < from) {
-            return;
-        }
         Map<String, TreeMap<Long, WindowAggregate>> byKey = new HashMap<>();
-        try (KeyValueIterator<Windowed<String>, WindowAggregate> it =
-                     tumbling.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
-            it.forEachRemaining(kv -> byKey.computeIfAbsent(kv.key.key(), k -> new TreeMap<>())
-                    .put(kv.key.window().start(), kv.value));
+        if (to >= from) {
+            // Closed earlier and still covered by a hopping window; or, after an upgrade from a version that kept
+            // open windows only in this store, an open window's last snapshot (memory, below, takes precedence).
+            try (KeyValueIterator<Windowed<String>, WindowAggregate> it =
+                         tumbling.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
+                it.forEachRemaining(kv -> byKey.computeIfAbsent(kv.key.key(), k -> new TreeMap<>())
+                        .put(kv.key.window().start(), kv.value));
+            }
         }
+        closing.forEach((w, agg) -> byKey.computeIfAbsent(w.key, k -> new TreeMap<>()).put(w.value, agg));
         List<Emit> out = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Long, WindowAggregate>> e : byKey.entrySet()) {
             String key = e.getKey();
@@ -344,12 +426,15 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             for (long hs : hopStarts) {
                 WindowAggregate merged = new WindowAggregate(tolerance);
                 windows.subMap(hs, true, hs + hoppingMs, false).values().forEach(merged::merge);
-                hopping.put(key, merged, hs);
                 out.add(new Emit(key, hs, hs + hoppingMs, 1, merged));
             }
         }
         out.sort(Comparator.comparingLong(Emit::end).thenComparingInt(Emit::kind).thenComparing(Emit::key));
         long emittedAt = clock.getAsLong();
+        for (Emit e : out) {
+            // Oldest first, so no write is older than an earlier one by more than the window span closing now.
+            (e.kind() == 0 ? tumbling : hopping).put(e.key(), e.agg(), e.start());
+        }
         for (Emit e : out) {
             String store = e.kind() == 0 ? tumblingStoreName : hoppingStoreName;
             metrics.windowEmitted(store);
@@ -375,12 +460,26 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
      */
     private void snapshotOpenWindows() {
         long emittedAt = clock.getAsLong();
-        for (KeyValue<String, Long> w : dirty) {
+        long oldestOpen = closedThrough;
+        if (oldestOpen == Long.MIN_VALUE) {
+            oldestOpen = Long.MAX_VALUE;
+            for (KeyValue<String, Long> w : open.keySet()) {
+                oldestOpen = Math.min(oldestOpen, w.value);
+            }
+        }
+        long snapshotBefore = oldestOpen > Long.MAX_VALUE - snapshotAheadMs ? Long.MAX_VALUE : oldestOpen + snapshotAheadMs;
+        for (var it = dirty.iterator(); it.hasNext(); ) {
+            KeyValue<String, Long> w = it.next();
             long start = w.value;
             WindowAggregate agg = open.get(w);
             if (start + sizeMs <= closedThrough || agg == null) {
+                it.remove();
                 continue;
             }
+            if (start >= snapshotBefore) {
+                continue; // stays dirty: snapshotted once the close point comes near enough
+            }
+            it.remove();
             tumbling.put(w.key, agg, start);
             if (interim) {
                 WindowMetrics m = MetricsMapper.toWindowMetrics(w.key, start, start + sizeMs, agg, false, emittedAt);
@@ -388,6 +487,5 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
                         start + sizeMs - 1));
             }
         }
-        dirty.clear();
     }
 }

@@ -1,0 +1,277 @@
+package io.beastmode.topology.window;
+
+import io.beastmode.processors.metrics.WindowAggregate;
+import io.beastmode.topology.model.Decoded;
+import io.beastmode.topology.model.DimensionKeys;
+import io.beastmode.topology.model.Observation;
+import io.beastmode.topology.model.Shuffled;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Upstream half of the windows, in the decode task: fans each valid event out to its dimension keys, combines them
+ * per (dimension key, tumbling window) in memory, and sends the partial aggregates and this task's watermark to the
+ * by-dimension repartition topic (watermarks to every partition). Kafka Streams has no cross-task watermarks;
+ * without them, a downstream task's stream time is driven by whichever upstream task runs furthest ahead, and any
+ * backlog makes valid events "late".
+ *
+ * <p><b>Combining.</b> An event adds to several windows' aggregates (one per dimension key, about six); sending each
+ * copy through the repartition topic, and logging each downstream, was most of the pipeline's cost. Combined, a
+ * busy window costs one record per key per flush. Partials are sent (a) before every commit of this task, through
+ * {@link CommitHookStore}, inside the transaction that commits the input offsets of the events they hold, so a crash
+ * loses nothing and duplicates nothing; and (b) before a watermark that passes their window's end, so downstream
+ * never closes a window with a partial of it still here. An event whose window downstream may already have closed
+ * (at or behind the watermark this task has sent, or while this task is idle or has sent none) is not combined: its
+ * copies go out one by one, as before, so downstream decides whether each is late and the ALL copy, which carries
+ * the provenance, can go to the dead-letter topic.
+ *
+ * <p><b>Watermark.</b> The smallest over this task's input topics of the largest event time seen on each, minus the
+ * grace: a task reads 4 topic partitions, and records of one topic may reach it minutes (a producer batch) after
+ * newer records of another, so the task's overall stream time would run ahead of its own data. A topic with no record
+ * for {@code idleMs} (of active time: wall clock while the stream thread runs, see {@link ActiveClock}) is left
+ * out of the minimum (no data on it, or the end of a replay); when all are idle, the largest counts. A topic this
+ * task has not seen a record of yet does not count: Kafka Streams' own enforced processing (it waits for partitions
+ * with unknown or non-zero lag before picking the oldest buffered record) covers the start. The largest watermark
+ * sent is kept in a changelogged store, so a restarted task knows which windows downstream may have closed.
+ *
+ * <p>The watermark goes out as soon as it crosses a window boundary (windows only close on boundaries, and this makes
+ * closing deterministic: right after the record that moved it), and on a wall-clock punctuation whenever it moved at
+ * all. A task whose inputs have had no record for {@code watermark.idle} (its wall clock) says so with an idle marker
+ * ({@link #IDLE_HEADER}, repeated now and then) and stops holding windows open until its next record.
+ */
+public final class PartialWindowEmitter implements Processor<byte[], Decoded, String, Shuffled> {
+
+    /**
+     * Header of a watermark record that says "this task is idle": its inputs have had no record for
+     * {@code watermark.idle} of its own wall clock. Downstream leaves an idle task out of the low watermark until it
+     * sends a plain watermark again. Idleness is declared where it is known, at the input: judged downstream, on the
+     * window task's clock, a backlog in the repartition topic (after a restart, a stall, a broker outage) made tasks
+     * whose records were merely queued look idle, and their events late.
+     */
+    public static final String IDLE_HEADER = "beast.wm.idle";
+
+    /** Key of watermark records; the multicast partitioner ignores it. */
+    public static final String WATERMARK_KEY = "\u0000watermark";
+
+    private final long graceMs;
+    private final long windowMs;
+    private final Duration interval;
+    private final long idleMs;
+    private final double tolerance;
+    private final String hookStoreName;
+    private final String sentStoreName;
+    /** Partial aggregates not sent yet, by (dimension key, window start). */
+    private final Map<KeyValue<String, Long>, Pending> partials = new HashMap<>();
+    private KeyValueStore<Integer, Long> sentStore;
+    /** The real Streams context and this processor's node: forwarding from the commit hook needs them set. */
+    private InternalProcessorContext<String, Shuffled> internal;
+    private ProcessorNode<?, ?, ?, ?> self;
+    /** Per input topic: largest event time, active time of the last record. */
+    private final Map<String, long[]> topics = new HashMap<>();
+    private ProcessorContext<String, Shuffled> context;
+    private int partition;
+    private long sent = Long.MIN_VALUE;
+    private ActiveClock active;
+    /** Active time (see {@link ActiveClock}) of the last input record (or of init), and of the last idle marker sent (MIN: active). */
+    private long lastInput;
+    private long idleSentAt = Long.MIN_VALUE;
+    /**
+     * Whether this task has sent a plain watermark since init. Until then downstream may still count it idle (from an
+     * idle marker sent before a restart), so its events are not combined.
+     */
+    private boolean announced;
+
+    /**
+     * @param hookStoreName a {@link CommitHookStore} connected to this processor
+     * @param sentStoreName a key-value store (partition to largest watermark sent) connected to this processor
+     */
+    public PartialWindowEmitter(long graceMs, long windowMs, Duration interval, long idleMs, double tolerance,
+                                String hookStoreName, String sentStoreName) {
+        this.idleMs = idleMs;
+        this.tolerance = tolerance;
+        this.hookStoreName = hookStoreName;
+        this.sentStoreName = sentStoreName;
+        this.graceMs = graceMs;
+        this.windowMs = windowMs;
+        this.interval = interval;
+    }
+
+    private static final class Pending {
+        final WindowAggregate aggregate;
+        int observations;
+
+        Pending(double tolerance) {
+            aggregate = new WindowAggregate(tolerance);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void init(ProcessorContext<String, Shuffled> context) {
+        this.context = context;
+        this.partition = context.taskId().partition();
+        this.partials.clear();
+        this.sentStore = context.getStateStore(sentStoreName);
+        CommitHookStore hook = context.getStateStore(hookStoreName);
+        hook.beforeCommit(this::flushBeforeCommit);
+        if (context instanceof InternalProcessorContext<?, ?> streamsContext) {
+            internal = (InternalProcessorContext<String, Shuffled>) streamsContext;
+            self = internal.currentNode();
+        }
+        // Idleness counts only time this task was running: a stalled stream thread must not make topics look silent.
+        this.active = new ActiveClock(Math.max(2_000L, 4 * interval.toMillis()));
+        this.topics.clear();
+        Long sentBefore = sentStore.get(partition);
+        this.sent = sentBefore == null ? Long.MIN_VALUE : sentBefore;
+        this.idleSentAt = Long.MIN_VALUE;
+        this.announced = false;
+        this.lastInput = active.advance(context.currentSystemTimeMs());
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, wall -> {
+            long now = active.advance(wall);
+            long wm = watermark(now);
+            if (now - lastInput >= idleMs) {
+                // Carries the latest watermark (its topics may have gone idle at the same moment and moved it), and is
+                // repeated now and then, so a window task that restarted (idleness is not stored) learns it again.
+                if (idleSentAt == Long.MIN_VALUE || wm > sent || now - idleSentAt >= Math.max(1_000L, idleMs / 2)) {
+                    idleSentAt = now;
+                    send(Math.max(wm, sent), true);
+                }
+                return;
+            }
+            if (wm > sent) {
+                send(wm, false);
+            }
+        });
+    }
+
+    @Override
+    public void process(Record<byte[], Decoded> record) {
+        Decoded d = record.value();
+        Observation o = d.observation();
+        long ts = record.timestamp();
+        long start = ts - Math.floorMod(ts, windowMs);
+        if (!announced || idleSentAt != Long.MIN_VALUE || start + windowMs <= sent) {
+            sendEach(record, d);
+        } else {
+            for (String key : d.dimensionKeys()) {
+                Pending p = partials.computeIfAbsent(KeyValue.pair(key, start), k -> new Pending(tolerance));
+                o.addTo(p.aggregate);
+                p.observations++;
+            }
+        }
+        long now = active.advance(context.currentSystemTimeMs());
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        long[] t = topics.computeIfAbsent(topic, k -> new long[] {Long.MIN_VALUE, now});
+        t[0] = Math.max(t[0], record.timestamp());
+        t[1] = now;
+        lastInput = now;
+        long wm = watermark(now);
+        if (!announced || idleSentAt != Long.MIN_VALUE) {
+            // Started, or active again: say so at once (after the record, which was sent uncombined).
+            announced = true;
+            idleSentAt = Long.MIN_VALUE;
+            send(Math.max(wm, sent), false);
+        } else if (wm > sent && (sent == Long.MIN_VALUE || Math.floorDiv(wm, windowMs) > Math.floorDiv(sent, windowMs))) {
+            send(wm, false);
+        }
+    }
+
+    private long watermark(long now) {
+        long low = Long.MAX_VALUE;
+        long high = Long.MIN_VALUE;
+        for (long[] t : topics.values()) {
+            high = Math.max(high, t[0]);
+            if (now - t[1] < idleMs) {
+                low = Math.min(low, t[0]);
+            }
+        }
+        long time = low != Long.MAX_VALUE ? low : high;
+        return time == Long.MIN_VALUE ? Long.MIN_VALUE : time - graceMs;
+    }
+
+    private void send(long watermark, boolean idle) {
+        if (!idle) {
+            announced = true;
+        }
+        // Downstream may close every window ending at or before the watermark (an idle task: every window) once it
+        // has this record, so their partials go first.
+        sendPartials(idle ? Long.MAX_VALUE : watermark);
+        sent = watermark;
+        sentStore.put(partition, sent);
+        RecordHeaders headers = new RecordHeaders();
+        if (idle) {
+            headers.add(IDLE_HEADER, new byte[] {1});
+        }
+        // Timestamp of the watermark record: never older than the data before it.
+        context.forward(new Record<>(WATERMARK_KEY, Shuffled.watermark(partition, sent),
+                watermark == Long.MIN_VALUE ? 0L : Math.max(watermark + graceMs, 0L), headers));
+    }
+
+    /** The event's copies one by one, provenance only on the ALL copy (the one that may become a late dead letter). */
+    private void sendEach(Record<byte[], Decoded> record, Decoded d) {
+        Observation bare = d.observation().withProvenance(null);
+        for (String key : d.dimensionKeys()) {
+            Observation copy = DimensionKeys.ALL.equals(key) ? d.observation() : bare;
+            context.forward(new Record<>(key, Shuffled.of(copy), record.timestamp(), record.headers()));
+        }
+    }
+
+    /** Sends the partials of every window ending at or before {@code through}. */
+    private void sendPartials(long through) {
+        for (Iterator<Map.Entry<KeyValue<String, Long>, Pending>> it = partials.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<KeyValue<String, Long>, Pending> e = it.next();
+            long start = e.getKey().value;
+            if (start <= through - windowMs) {
+                Pending p = e.getValue();
+                context.forward(new Record<>(e.getKey().key, Shuffled.partial(start, p.observations, p.aggregate),
+                        start, new RecordHeaders()));
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Run by {@link CommitHookStore} before the task commits, outside record processing: Streams has not set this
+     * processor as the current node then, so it is set here the way its punctuations are.
+     */
+    private void flushBeforeCommit() {
+        if (partials.isEmpty()) {
+            return;
+        }
+        if (internal == null) {
+            sendPartials(Long.MAX_VALUE);
+            return;
+        }
+        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+        ProcessorRecordContext previousContext = internal.recordContext();
+        internal.setCurrentNode(self);
+        internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1L, -1, null,
+                new RecordHeaders()));
+        try {
+            sendPartials(Long.MAX_VALUE);
+        } finally {
+            internal.setCurrentNode(previousNode);
+            internal.setRecordContext(previousContext);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Not sent means not committed: after a clean close the commit hook ran first, after a crash they are read again.
+        partials.clear();
+    }
+}
