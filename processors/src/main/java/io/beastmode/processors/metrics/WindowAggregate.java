@@ -2,8 +2,7 @@ package io.beastmode.processors.metrics;
 
 import io.beastmode.processors.metrics.MetricsSnapshot.CostStats;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.beastmode.processors.io.UnsyncByteStreams;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -169,7 +168,7 @@ public final class WindowAggregate {
     /** Versioned compact binary form: format byte, tolerance, a bit set of present families, then each family. */
     public byte[] toBytes() {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            UnsyncByteStreams.Output bytes = new UnsyncByteStreams.Output(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(FORMAT_V1);
             out.writeDouble(qualityTolerance);
@@ -196,8 +195,13 @@ public final class WindowAggregate {
     }
 
     public static WindowAggregate fromBytes(byte[] bytes) {
+        return fromBytes(bytes, 0, bytes.length);
+    }
+
+    /** Reads the form {@link #toBytes()} wrote from {@code length} bytes of {@code bytes} at {@code offset}. */
+    public static WindowAggregate fromBytes(byte[] bytes, int offset, int length) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            DataInputStream in = new DataInputStream(new UnsyncByteStreams.Input(bytes, offset, length));
             byte format = in.readByte();
             if (format != FORMAT_V1) {
                 throw new IllegalArgumentException("unknown WindowAggregate format " + format);

@@ -9,8 +9,7 @@ import io.beastmode.topology.model.Observation.Kind;
 import io.beastmode.topology.model.Observation.Provenance;
 import org.apache.kafka.common.errors.SerializationException;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.beastmode.processors.io.UnsyncByteStreams;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -33,7 +32,7 @@ public final class ObservationSerde extends SelfSerde<Observation> {
             return null;
         }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+            UnsyncByteStreams.Output bytes = new UnsyncByteStreams.Output(128);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(FORMAT_V1);
             out.writeByte(o.kind().ordinal());
@@ -118,7 +117,7 @@ public final class ObservationSerde extends SelfSerde<Observation> {
             return null;
         }
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            DataInputStream in = new DataInputStream(new UnsyncByteStreams.Input(data));
             byte format = in.readByte();
             if (format != FORMAT_V1) {
                 throw new SerializationException("unknown observation format " + format);

@@ -5,7 +5,6 @@ import io.beastmode.topology.model.Shuffled;
 import org.apache.kafka.common.errors.SerializationException;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Serde of the repartition topic's union: observations keep the {@link ObservationSerde} bytes (format byte 1), a
@@ -57,7 +56,7 @@ public final class ShuffledSerde extends SelfSerde<Shuffled> {
             int count = b.getInt();
             try {
                 return Shuffled.partial(start, count,
-                        WindowAggregate.fromBytes(Arrays.copyOfRange(data, PARTIAL_HEADER, data.length)));
+                        WindowAggregate.fromBytes(data, PARTIAL_HEADER, data.length - PARTIAL_HEADER));
             } catch (IllegalArgumentException e) {
                 throw new SerializationException("corrupt partial aggregate on " + topic, e);
             }

@@ -107,6 +107,12 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
      * (seven sketches and the count maps) into the store and its changelog.
      */
     private final Map<KeyValue<String, Long>, WindowAggregate> open = new HashMap<>();
+    /**
+     * Closed tumbling windows a hopping window still to close covers (start after the close point minus the hopping
+     * size), by key and start: kept in memory so closing a minute does not read and decode them back from the store.
+     * Rebuilt from the tumbling store at init.
+     */
+    private final Map<String, TreeMap<Long, WindowAggregate>> closedRecent = new HashMap<>();
 
     public WindowCloseProcessor(Settings s, PipelineMetrics metrics, LongSupplier clock) {
         this.tumblingStoreName = s.tumblingStore();
@@ -152,7 +158,9 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.open.clear();
         this.dirty.clear();
         this.initAt = active.advance(context.currentSystemTimeMs());
+        this.closedRecent.clear();
         rebuildOpenWindows();
+        loadTumblingStore();
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
             it.forEachRemaining(kv -> reporting = Math.max(reporting, kv.key + 1));
         }
@@ -176,6 +184,29 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
                 KeyValue<String, Long> window = KeyValue.pair(logDimensionKey(k), start);
                 addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)), kv.value);
                 dirty.add(window);
+            }
+        }
+    }
+
+    /**
+     * From the tumbling store: the closed windows hopping windows still need, and (after an upgrade from a version
+     * that kept open windows only there) the last snapshot of an open window that is not in the log.
+     */
+    private void loadTumblingStore() {
+        if (closedThrough == Long.MIN_VALUE) {
+            return;
+        }
+        long from = Math.max(0L, closedThrough - hoppingMs + 1);
+        try (KeyValueIterator<Windowed<String>, WindowAggregate> it =
+                     tumbling.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, WindowAggregate> kv = it.next();
+                long start = kv.key.window().start();
+                if (start + sizeMs <= closedThrough) {
+                    closedRecent.computeIfAbsent(kv.key.key(), k -> new TreeMap<>()).put(start, kv.value);
+                } else {
+                    open.putIfAbsent(KeyValue.pair(kv.key.key(), start), kv.value);
+                }
             }
         }
     }
@@ -385,26 +416,14 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     /**
      * Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first, and writes them to
-     * their stores in that order. The closed tumbling windows the hopping ones also cover are read before anything is
-     * written: a window store drops segments older than its newest write minus the retention, so after a large jump
-     * of the close point (a slow task catching up) the writes could expire what is still to be read.
+     * their stores in that order (a window store drops writes older than its newest write minus the retention, so
+     * after a large jump of the close point, writing a late window first could drop the earlier ones).
      *
      * @param closing the tumbling windows closing now, from memory
      */
     private void close(long prev, long next, Map<KeyValue<String, Long>, WindowAggregate> closing) {
-        long from = prev == Long.MIN_VALUE ? 0L : Math.max(0L, prev - hoppingMs + 1);
-        long to = next - sizeMs;
-        Map<String, TreeMap<Long, WindowAggregate>> byKey = new HashMap<>();
-        if (to >= from) {
-            // Closed earlier and still covered by a hopping window; or, after an upgrade from a version that kept
-            // open windows only in this store, an open window's last snapshot (memory, below, takes precedence).
-            try (KeyValueIterator<Windowed<String>, WindowAggregate> it =
-                         tumbling.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
-                it.forEachRemaining(kv -> byKey.computeIfAbsent(kv.key.key(), k -> new TreeMap<>())
-                        .put(kv.key.window().start(), kv.value));
-            }
-        }
-        closing.forEach((w, agg) -> byKey.computeIfAbsent(w.key, k -> new TreeMap<>()).put(w.value, agg));
+        closing.forEach((w, agg) -> closedRecent.computeIfAbsent(w.key, k -> new TreeMap<>()).put(w.value, agg));
+        Map<String, TreeMap<Long, WindowAggregate>> byKey = closedRecent;
         List<Emit> out = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Long, WindowAggregate>> e : byKey.entrySet()) {
             String key = e.getKey();
@@ -443,11 +462,20 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
                     (Object) m, e.end() - 1));
             dirty.remove(KeyValue.pair(e.key(), e.start()));
         }
+        // Windows starting at or before next - hopping are covered by no hopping window still to close.
+        for (var it = closedRecent.values().iterator(); it.hasNext(); ) {
+            TreeMap<Long, WindowAggregate> windows = it.next();
+            windows.headMap(next - hoppingMs, true).clear();
+            if (windows.isEmpty()) {
+                it.remove();
+            }
+        }
     }
 
     @Override
     public void close() {
         open.clear();
+        closedRecent.clear();
         dirty.clear();
     }
 
