@@ -51,6 +51,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--no-state-wipe", description = "Skip the state-directory deletions.")
     boolean noStateWipe;
 
+    @Option(names = "--paced-reads", description = "Write the input in small batches and let both runs fetch a batch or two "
+            + "per partition every " + ChaosRun.PACED_FETCH_WAIT_MS + " ms, so the faults land while a small input is processed.")
+    boolean pacedReads;
+
     @Option(names = "--partitions", defaultValue = "3", paramLabel = "P",
             description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -90,7 +94,7 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         ChaosRun.Options options = new ChaosRun.Options(events, kills, poison, seed, !noBrokerRestart, !noStateWipe,
                 true, data, PipelineConfig.parseDuration(timeLimit), null, workDir, pipelineHeap, partitions,
-                PipelineConfig.parseDuration(inputAge));
+                PipelineConfig.parseDuration(inputAge), pacedReads);
         ChaosRun.Result r = new ChaosRun(options, System.err).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -65,12 +65,15 @@ public final class MetricsTopology {
     /** Key-value store of the upstream watermarks and the close point. */
     public static final String STORE_WATERMARKS = "metrics-watermarks";
     /**
-     * Key-value store of the observations of the open tumbling windows, keyed by window start, dimension key and
-     * repartition offset: the durable form of the in-memory open aggregates, deleted when their window closes (see
-     * {@link WindowCloseProcessor}). It was a window store named {@code metrics-observations} before; that one
-     * expired entries by its newest write, so a task racing ahead through a backlog expired the others' open windows.
+     * Key-value store of the open tumbling windows' aggregates as of the last commit, keyed by window start and
+     * dimension key, each deleted when its window closes: the durable form of the in-memory open aggregates (see
+     * {@link WindowCloseProcessor}). Keyed by start and deleted explicitly, it expires by the close point; the window
+     * store that held open windows before expired by its newest write, so a task racing ahead through a backlog
+     * expired the others' open windows.
      */
-    public static final String STORE_OBSERVATIONS = "metrics-open-observations";
+    public static final String STORE_OPEN_WINDOWS = "metrics-open-windows";
+    /** The window task's {@link CommitHookStore}: its changed open windows are saved before each commit. */
+    public static final String STORE_WINDOW_COMMIT_HOOK = "metrics-window-commit-hook";
     /** The decode task's {@link CommitHookStore}: its partial windows are sent before each commit. */
     public static final String STORE_COMMIT_HOOK = "metrics-commit-hook";
     /** Key-value store of the largest watermark each decode task has sent (partition to watermark). */
@@ -143,16 +146,17 @@ public final class MetricsTopology {
                 config.storeRetention(), config.hoppingWindow(), false), serdes.string(), serdes.aggregate()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_WATERMARKS),
                 Serdes.Integer(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_OBSERVATIONS),
-                Serdes.Bytes(), serdes.shuffled()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_OPEN_WINDOWS),
+                Serdes.Bytes(), serdes.aggregate()));
+        builder.addStateStore(CommitHookStore.builder(STORE_WINDOW_COMMIT_HOOK));
         WindowCloseProcessor.Settings settings = new WindowCloseProcessor.Settings(STORE_TUMBLING, STORE_HOPPING,
-                STORE_WATERMARKS, STORE_OBSERVATIONS, tumblingMs, config.hoppingWindow().toMillis(),
+                STORE_WATERMARKS, STORE_OPEN_WINDOWS, STORE_WINDOW_COMMIT_HOOK, tumblingMs, config.hoppingWindow().toMillis(),
                 config.hoppingAdvance().toMillis(), config.storeRetention().toMillis(), config.upstreamPartitions(), config.watermarkIdle().toMillis(), config.qualityTolerance(),
                 config.interimResults(), config.commitInterval());
         // The processor emits two kinds of values: window results and late observations (see its javadoc).
         Map<String, KStream<String, Object>> emitted = byDimension
                 .process(() -> new WindowCloseProcessor(settings, metrics, clock), Named.as("windows"),
-                        STORE_TUMBLING, STORE_HOPPING, STORE_WATERMARKS, STORE_OBSERVATIONS)
+                        STORE_TUMBLING, STORE_HOPPING, STORE_WATERMARKS, STORE_OPEN_WINDOWS, STORE_WINDOW_COMMIT_HOOK)
                 .split(Named.as("emitted-"))
                 .branch((key, v) -> v instanceof WindowMetrics, Branched.as("metrics"))
                 .defaultBranch(Branched.as("late"));

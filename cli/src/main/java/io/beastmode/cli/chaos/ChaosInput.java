@@ -77,8 +77,9 @@ final class ChaosInput {
         return (nowMs - Duration.ofMinutes(spanMinutes).plus(age).toMillis()) / MINUTE_MS * MINUTE_MS;
     }
 
+    /** @param batchBytes producer batch size of the valid events (small batches let a paced reader take few at once) */
     static Written write(String bootstrap, String registryUrl, long events, int poison, long seed, Path dataDir,
-                         int partitions, Duration age) throws Exception {
+                         int partitions, Duration age, int batchBytes) throws Exception {
         long t0 = System.nanoTime();
         Random random = new Random(seed ^ 0x5DEECE66DL);
         // A week back checks that a state rebuild keeps old data (see the README, "Replaying old data").
@@ -102,7 +103,7 @@ final class ChaosInput {
         int nextPoison = 0;
         try (TelemetryPublisher publisher = TelemetryPublisher.builder().bootstrapServers(bootstrap).registryUrl(registryUrl)
                 .producerProperty(ProducerConfig.LINGER_MS_CONFIG, 20)
-                .producerProperty(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+                .producerProperty(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes)
                 .minEventTime(Instant.ofEpochMilli(start - Duration.ofDays(1).toMillis()))
                 .build();
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(

@@ -61,11 +61,19 @@ public final class ChaosRun {
     static final String REFERENCE_METRICS = "beast.chaos-reference.metrics.v1";
     static final String REFERENCE_DLQ = "beast.chaos-reference.dlq.v1";
 
-    /** What to do. {@code registryUrl} null starts an Apicurio Registry; {@code workDir} null uses a temp dir. */
+    /**
+     * What to do. {@code registryUrl} null starts an Apicurio Registry; {@code workDir} null uses a temp dir.
+     * {@code pacedReads}: the input is written in small producer batches and both runs' pipelines fetch one or two of
+     * them per partition per {@link #PACED_FETCH_WAIT_MS}, so a small input is read over seconds and the faults land
+     * while it is processed (combined per window, a few thousand events are otherwise one burst).
+     */
     public record Options(long events, int kills, int poison, long seed, boolean brokerRestart, boolean stateWipe,
                           boolean reference, Path dataDir, Duration timeout, String registryUrl, Path workDir,
-                          String pipelineHeap, int partitions, Duration inputAge) {
+                          String pipelineHeap, int partitions, Duration inputAge, boolean pacedReads) {
     }
+
+    public static final int PACED_BATCH_BYTES = 2048;
+    public static final int PACED_FETCH_WAIT_MS = 300;
 
     /** What happened; {@link #passed()} says whether nothing was lost, duplicated or different. */
     public record Result(long events, long counted, long lost, long duplicated, long dlq, long poison,
@@ -148,7 +156,7 @@ public final class ChaosRun {
                     System.currentTimeMillis()) + Duration.ofDays(1).toMillis();
             provision(bootstrap, registry);
             ChaosInput.Written input = ChaosInput.write(bootstrap, registry, o.events(), o.poison(), o.seed(),
-                    o.dataDir(), o.partitions(), o.inputAge());
+                    o.dataDir(), o.partitions(), o.inputAge(), o.pacedReads() ? PACED_BATCH_BYTES : 256 * 1024);
             seconds.put("write", round(input.seconds()));
             say("input: %,d valid request events over %,d minutes of event time, %,d poison %s, %d end markers (%.1f s)",
                     input.events(), input.minuteStarts().size(), input.poison(), input.poisonByKind(), input.endMarkers(),
@@ -547,6 +555,14 @@ public final class ChaosRun {
         // replaying old data sets it past the data's age; so does chaos.
         long changelogExtra = Math.max(Duration.ofDays(1).toMillis(), coverInputAgeMs);
         props.append("streams.windowstore.changelog.additional.retention.ms=").append(changelogExtra).append('\n');
+        if (o.pacedReads()) {
+            // The broker holds a fetch until fetch.min.bytes are available, counting at most the partition limit
+            // per partition, so with a limit this small every fetch waits fetch.max.wait.ms and returns at most
+            // about one small batch per partition (same for both runs).
+            props.append("streams.main.consumer.max.partition.fetch.bytes=").append(2 * PACED_BATCH_BYTES).append('\n');
+            props.append("streams.main.consumer.fetch.min.bytes=").append(64 * 1024 * 1024).append('\n');
+            props.append("streams.main.consumer.fetch.max.wait.ms=").append(PACED_FETCH_WAIT_MS).append('\n');
+        }
         extraConfig.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         try {
             Files.writeString(config, props.toString());

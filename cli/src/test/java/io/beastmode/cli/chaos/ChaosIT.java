@@ -22,7 +22,7 @@ class ChaosIT {
     private static ChaosRun.Result run(long events, int kills, int poison, boolean brokerRestart, boolean stateWipe,
                                        boolean reference, Duration inputAge) throws Exception {
         ChaosRun.Options o = new ChaosRun.Options(events, kills, poison, 7, brokerRestart, stateWipe, reference,
-                null, Duration.ofMinutes(4), BeastTestStack.registryUrl(), null, "512m", 3, inputAge);
+                null, Duration.ofMinutes(4), BeastTestStack.registryUrl(), null, "512m", 3, inputAge, true);
         ChaosRun.Result r = new ChaosRun(o, System.err).run();
         System.err.println(r.line() + " " + r.asMap());
         return r;

@@ -4,8 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Arrays;
 
 /**
  * Counts EXPIRED lookups whose key was already looked up earlier (strictly earlier event time) in the window, in
@@ -16,13 +15,21 @@ import java.util.TreeMap;
  * exactly in any order. Bottom-k is also merge-exact: a key dropped by one part has k smaller keys there, so it can
  * never be among the k smallest of the union. While no key was dropped the count is exact; after that it is the
  * sample's count scaled by the inverse of the sampled fraction of the hash space (largest kept hash / 2^63).
+ *
+ * <p>The sample is held in parallel arrays sorted by hash (it was a {@code TreeMap<Long, long[]>}): merging two
+ * trackers, which the decode tasks' partial windows make frequent, is then one linear pass without boxing.
  */
 final class ExpiredKeyTracker {
 
     static final int DEFAULT_CAPACITY = 512;
 
     private final int capacity;
-    private final TreeMap<Long, long[]> keys = new TreeMap<>(); // hash -> {firstSeenMs, expiredAtFirst, expiredLater}
+    // Sorted by hash; per key: first time seen, EXPIRED lookups at that time, EXPIRED lookups after it.
+    private long[] hashes;
+    private long[] firstSeen;
+    private long[] expiredAtFirst;
+    private long[] expiredLater;
+    private int size;
     private boolean saturated;
 
     ExpiredKeyTracker(int capacity) {
@@ -30,44 +37,124 @@ final class ExpiredKeyTracker {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
         this.capacity = capacity;
+        allocate(Math.min(capacity, 16));
+    }
+
+    private void allocate(int n) {
+        hashes = new long[n];
+        firstSeen = new long[n];
+        expiredAtFirst = new long[n];
+        expiredLater = new long[n];
     }
 
     void observe(String keyHash, long eventTimeMs, boolean expired) {
         long hash = hash(keyHash);
-        if (keys.size() >= capacity && !keys.containsKey(hash) && hash > keys.lastKey()) {
-            saturated = true;
+        int i = Arrays.binarySearch(hashes, 0, size, hash);
+        if (i >= 0) {
+            combineInto(i, eventTimeMs, expired ? 1 : 0, 0);
             return;
         }
-        long[] entry = {eventTimeMs, expired ? 1 : 0, 0};
-        keys.merge(hash, entry, ExpiredKeyTracker::combine);
-        trim();
+        int at = -i - 1;
+        if (size >= capacity) {
+            saturated = true;
+            if (at == size) {
+                return; // larger than every kept hash: not in the bottom k
+            }
+            size--; // the largest kept hash makes room
+        }
+        if (size == hashes.length) {
+            int n = Math.min(capacity, Math.max(16, size * 2));
+            hashes = Arrays.copyOf(hashes, n);
+            firstSeen = Arrays.copyOf(firstSeen, n);
+            expiredAtFirst = Arrays.copyOf(expiredAtFirst, n);
+            expiredLater = Arrays.copyOf(expiredLater, n);
+        }
+        int tail = size - at;
+        System.arraycopy(hashes, at, hashes, at + 1, tail);
+        System.arraycopy(firstSeen, at, firstSeen, at + 1, tail);
+        System.arraycopy(expiredAtFirst, at, expiredAtFirst, at + 1, tail);
+        System.arraycopy(expiredLater, at, expiredLater, at + 1, tail);
+        hashes[at] = hash;
+        firstSeen[at] = eventTimeMs;
+        expiredAtFirst[at] = expired ? 1 : 0;
+        expiredLater[at] = 0;
+        size++;
+    }
+
+    /** Combines a second history of key i into it: every EXPIRED of the side first seen later counts as re-requested. */
+    private void combineInto(int i, long time, long atFirst, long later) {
+        if (firstSeen[i] == time) {
+            expiredAtFirst[i] += atFirst;
+            expiredLater[i] += later;
+        } else if (firstSeen[i] < time) {
+            expiredLater[i] += atFirst + later;
+        } else {
+            expiredLater[i] = later + expiredAtFirst[i] + expiredLater[i];
+            expiredAtFirst[i] = atFirst;
+            firstSeen[i] = time;
+        }
     }
 
     void merge(ExpiredKeyTracker other) {
         saturated |= other.saturated;
-        other.keys.forEach((hash, entry) -> keys.merge(hash, entry.clone(), ExpiredKeyTracker::combine));
-        trim();
-    }
-
-    /** Combines two histories of one key: every EXPIRED of the side first seen later counts as re-requested. */
-    private static long[] combine(long[] a, long[] b) {
-        if (a[0] == b[0]) {
-            return new long[]{a[0], a[1] + b[1], a[2] + b[2]};
+        if (other.size == 0) {
+            return;
         }
-        long[] first = a[0] < b[0] ? a : b;
-        long[] second = first == a ? b : a;
-        return new long[]{first[0], first[1], first[2] + second[1] + second[2]};
-    }
-
-    private void trim() {
-        while (keys.size() > capacity) {
-            keys.pollLastEntry();
-            saturated = true;
+        int n = Math.min(capacity, size + other.size);
+        long[] h = new long[n];
+        long[] f = new long[n];
+        long[] a = new long[n];
+        long[] l = new long[n];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (k < n && (i < size || j < other.size)) {
+            if (j >= other.size || (i < size && hashes[i] < other.hashes[j])) {
+                h[k] = hashes[i];
+                f[k] = firstSeen[i];
+                a[k] = expiredAtFirst[i];
+                l[k] = expiredLater[i];
+                i++;
+            } else if (i >= size || other.hashes[j] < hashes[i]) {
+                h[k] = other.hashes[j];
+                f[k] = other.firstSeen[j];
+                a[k] = other.expiredAtFirst[j];
+                l[k] = other.expiredLater[j];
+                j++;
+            } else {
+                h[k] = hashes[i];
+                f[k] = firstSeen[i];
+                a[k] = expiredAtFirst[i];
+                l[k] = expiredLater[i];
+                // combine as combineInto does, on the new arrays
+                long t = other.firstSeen[j];
+                if (f[k] == t) {
+                    a[k] += other.expiredAtFirst[j];
+                    l[k] += other.expiredLater[j];
+                } else if (f[k] < t) {
+                    l[k] += other.expiredAtFirst[j] + other.expiredLater[j];
+                } else {
+                    l[k] = other.expiredLater[j] + a[k] + l[k];
+                    a[k] = other.expiredAtFirst[j];
+                    f[k] = t;
+                }
+                i++;
+                j++;
+            }
+            k++;
         }
+        if (i < size || j < other.size) {
+            saturated = true; // keys beyond the k smallest were dropped
+        }
+        hashes = h;
+        firstSeen = f;
+        expiredAtFirst = a;
+        expiredLater = l;
+        size = k;
     }
 
     boolean isEmpty() {
-        return keys.isEmpty() && !saturated;
+        return size == 0 && !saturated;
     }
 
     boolean isExact() {
@@ -76,13 +163,13 @@ final class ExpiredKeyTracker {
 
     long rerequested() {
         long sampled = 0;
-        for (long[] e : keys.values()) {
-            sampled += e[2];
+        for (int i = 0; i < size; i++) {
+            sampled += expiredLater[i];
         }
-        if (!saturated || keys.isEmpty()) {
+        if (!saturated || size == 0) {
             return sampled;
         }
-        double sampledFraction = (keys.lastKey() + 1.0) / 0x1p63;
+        double sampledFraction = (hashes[size - 1] + 1.0) / 0x1p63;
         return Math.round(sampled / sampledFraction);
     }
 
@@ -104,18 +191,17 @@ final class ExpiredKeyTracker {
     void write(DataOutput out) throws IOException {
         Codec.writeVarLong(out, capacity);
         out.writeBoolean(saturated);
-        Codec.writeVarLong(out, keys.size());
+        Codec.writeVarLong(out, size);
         long previousHash = 0;
-        long baseTime = keys.isEmpty() ? 0 : keys.firstEntry().getValue()[0];
+        long baseTime = size == 0 ? 0 : firstSeen[0];
         Codec.writeSignedVarLong(out, baseTime);
-        for (Map.Entry<Long, long[]> e : keys.entrySet()) {
+        for (int i = 0; i < size; i++) {
             // Sorted hashes and times near the window start keep the deltas short.
-            Codec.writeVarLong(out, e.getKey() - previousHash);
-            previousHash = e.getKey();
-            long[] v = e.getValue();
-            Codec.writeSignedVarLong(out, v[0] - baseTime);
-            Codec.writeVarLong(out, v[1]);
-            Codec.writeVarLong(out, v[2]);
+            Codec.writeVarLong(out, hashes[i] - previousHash);
+            previousHash = hashes[i];
+            Codec.writeSignedVarLong(out, firstSeen[i] - baseTime);
+            Codec.writeVarLong(out, expiredAtFirst[i]);
+            Codec.writeVarLong(out, expiredLater[i]);
         }
     }
 
@@ -123,13 +209,23 @@ final class ExpiredKeyTracker {
         ExpiredKeyTracker t = new ExpiredKeyTracker(Codec.readCount(in));
         t.saturated = in.readBoolean();
         int n = Codec.readCount(in);
+        if (n > t.capacity) {
+            throw new IOException("tracker holds " + n + " keys, more than its capacity " + t.capacity);
+        }
+        t.allocate(Math.max(n, Math.min(t.capacity, 16)));
         long hash = 0;
         long baseTime = Codec.readSignedVarLong(in);
         for (int i = 0; i < n; i++) {
             hash += Codec.readVarLong(in);
-            t.keys.put(hash, new long[]{baseTime + Codec.readSignedVarLong(in), Codec.readVarLong(in),
-                    Codec.readVarLong(in)});
+            if (i > 0 && hash <= t.hashes[i - 1]) {
+                throw new IOException("tracker hashes out of order");
+            }
+            t.hashes[i] = hash;
+            t.firstSeen[i] = baseTime + Codec.readSignedVarLong(in);
+            t.expiredAtFirst[i] = Codec.readVarLong(in);
+            t.expiredLater[i] = Codec.readVarLong(in);
         }
+        t.size = n;
         return t;
     }
 }

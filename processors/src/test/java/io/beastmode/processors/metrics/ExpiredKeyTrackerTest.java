@@ -68,4 +68,110 @@ class ExpiredKeyTrackerTest {
         assertThat(back.rerequested()).isEqualTo(t.rerequested());
         assertThat(back.isExact()).isEqualTo(t.isExact()).isFalse();
     }
+
+    /**
+     * The array form against the map form it replaced (kept here as the reference): random lookups, split across
+     * trackers and merged, give the same counts and the same bytes.
+     */
+    @Test
+    void matchesTheReferenceMapFormUnderRandomObservesAndMerges() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 200; round++) {
+            int capacity = 1 + random.nextInt(40);
+            int parts = 1 + random.nextInt(4);
+            ExpiredKeyTracker[] trackers = new ExpiredKeyTracker[parts];
+            Reference[] references = new Reference[parts];
+            for (int p = 0; p < parts; p++) {
+                trackers[p] = new ExpiredKeyTracker(capacity);
+                references[p] = new Reference(capacity);
+            }
+            int keys = 1 + random.nextInt(120);
+            for (int i = random.nextInt(300); i > 0; i--) {
+                int p = random.nextInt(parts);
+                String key = "k" + random.nextInt(keys);
+                long time = random.nextInt(20);
+                boolean expired = random.nextBoolean();
+                trackers[p].observe(key, time, expired);
+                references[p].observe(key, time, expired);
+            }
+            for (int p = 1; p < parts; p++) {
+                trackers[0].merge(trackers[p]);
+                references[0].merge(references[p]);
+            }
+            assertThat(trackers[0].rerequested()).as("round %d", round).isEqualTo(references[0].rerequested());
+            assertThat(trackers[0].isExact()).as("round %d", round).isEqualTo(!references[0].saturated);
+            var bytes = new java.io.ByteArrayOutputStream();
+            trackers[0].write(new java.io.DataOutputStream(bytes));
+            var expected = new java.io.ByteArrayOutputStream();
+            references[0].write(new java.io.DataOutputStream(expected));
+            assertThat(bytes.toByteArray()).as("round %d", round).isEqualTo(expected.toByteArray());
+        }
+    }
+
+    /** The previous implementation: a TreeMap of hash to {firstSeen, expiredAtFirst, expiredLater}. */
+    private static final class Reference {
+        final int capacity;
+        final java.util.TreeMap<Long, long[]> keys = new java.util.TreeMap<>();
+        boolean saturated;
+
+        Reference(int capacity) {
+            this.capacity = capacity;
+        }
+
+        void observe(String key, long time, boolean expired) {
+            long hash = ExpiredKeyTracker.hash(key);
+            if (keys.size() >= capacity && !keys.containsKey(hash) && hash > keys.lastKey()) {
+                saturated = true;
+                return;
+            }
+            keys.merge(hash, new long[] {time, expired ? 1 : 0, 0}, Reference::combine);
+            trim();
+        }
+
+        void merge(Reference other) {
+            saturated |= other.saturated;
+            other.keys.forEach((hash, entry) -> keys.merge(hash, entry.clone(), Reference::combine));
+            trim();
+        }
+
+        static long[] combine(long[] a, long[] b) {
+            if (a[0] == b[0]) {
+                return new long[] {a[0], a[1] + b[1], a[2] + b[2]};
+            }
+            long[] first = a[0] < b[0] ? a : b;
+            long[] second = first == a ? b : a;
+            return new long[] {first[0], first[1], first[2] + second[1] + second[2]};
+        }
+
+        void trim() {
+            while (keys.size() > capacity) {
+                keys.pollLastEntry();
+                saturated = true;
+            }
+        }
+
+        long rerequested() {
+            long sampled = keys.values().stream().mapToLong(e -> e[2]).sum();
+            if (!saturated || keys.isEmpty()) {
+                return sampled;
+            }
+            return Math.round(sampled / ((keys.lastKey() + 1.0) / 0x1p63));
+        }
+
+        void write(java.io.DataOutput out) throws java.io.IOException {
+            Codec.writeVarLong(out, capacity);
+            out.writeBoolean(saturated);
+            Codec.writeVarLong(out, keys.size());
+            long previous = 0;
+            long base = keys.isEmpty() ? 0 : keys.firstEntry().getValue()[0];
+            Codec.writeSignedVarLong(out, base);
+            for (var e : keys.entrySet()) {
+                Codec.writeVarLong(out, e.getKey() - previous);
+                previous = e.getKey();
+                Codec.writeSignedVarLong(out, e.getValue()[0] - base);
+                Codec.writeVarLong(out, e.getValue()[1]);
+                Codec.writeVarLong(out, e.getValue()[2]);
+            }
+        }
+    }
 }

@@ -12,9 +12,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorNode;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
@@ -77,9 +74,6 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     /** Partial aggregates not sent yet, by (dimension key, window start). */
     private final Map<KeyValue<String, Long>, Pending> partials = new HashMap<>();
     private KeyValueStore<Integer, Long> sentStore;
-    /** The real Streams context and this processor's node: forwarding from the commit hook needs them set. */
-    private InternalProcessorContext<String, Shuffled> internal;
-    private ProcessorNode<?, ?, ?, ?> self;
     /** Per input topic: largest event time, active time of the last record. */
     private final Map<String, long[]> topics = new HashMap<>();
     private ProcessorContext<String, Shuffled> context;
@@ -120,18 +114,12 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void init(ProcessorContext<String, Shuffled> context) {
         this.context = context;
         this.partition = context.taskId().partition();
         this.partials.clear();
         this.sentStore = context.getStateStore(sentStoreName);
-        CommitHookStore hook = context.getStateStore(hookStoreName);
-        hook.beforeCommit(this::flushBeforeCommit);
-        if (context instanceof InternalProcessorContext<?, ?> streamsContext) {
-            internal = (InternalProcessorContext<String, Shuffled>) streamsContext;
-            self = internal.currentNode();
-        }
+        BeforeCommit.register(context, hookStoreName, () -> sendPartials(Long.MAX_VALUE));
         // Idleness counts only time this task was running: a stalled stream thread must not make topics look silent.
         this.active = new ActiveClock(Math.max(2_000L, 4 * interval.toMillis()));
         this.topics.clear();
@@ -241,31 +229,6 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
                         start, new RecordHeaders()));
                 it.remove();
             }
-        }
-    }
-
-    /**
-     * Run by {@link CommitHookStore} before the task commits, outside record processing: Streams has not set this
-     * processor as the current node then, so it is set here the way its punctuations are.
-     */
-    private void flushBeforeCommit() {
-        if (partials.isEmpty()) {
-            return;
-        }
-        if (internal == null) {
-            sendPartials(Long.MAX_VALUE);
-            return;
-        }
-        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
-        ProcessorRecordContext previousContext = internal.recordContext();
-        internal.setCurrentNode(self);
-        internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1L, -1, null,
-                new RecordHeaders()));
-        try {
-            sendPartials(Long.MAX_VALUE);
-        } finally {
-            internal.setCurrentNode(previousNode);
-            internal.setRecordContext(previousContext);
         }
     }
 

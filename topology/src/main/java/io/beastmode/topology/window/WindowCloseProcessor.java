@@ -15,7 +15,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -47,7 +46,7 @@ import java.util.function.LongSupplier;
  * <p>An upstream task that has declared itself idle (no input for {@code idleMs} of its own active time; Flink
  * calls this idleness) is left out of the minimum until its next watermark, and its events, if they come later, may
  * be late. One that has never sent a watermark holds the low watermark at minus infinity for {@code idleMs} of active
- * time after init (wall clock while this stream thread runs, {@link ActiveClock}). State (the observation log behind
+ * time after init (wall clock while this stream thread runs, {@link ActiveClock}). State (the store of open windows behind
  * the open aggregates, the closed windows, watermarks, the close point) lives in changelogged stores, so an
  * exactly-once restart resumes exactly where the last commit was.
  *
@@ -60,13 +59,12 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     /** Key of the close point (last window end emitted) in the watermark store, beside the upstream partitions. */
     static final int CLOSED_THROUGH = -1;
-    /** Between the dimension key and the repartition offset in observation-log keys. */
-    static final byte LOG_SEPARATOR = 0;
 
     private final String tumblingStoreName;
     private final String hoppingStoreName;
     private final String watermarkStoreName;
-    private final String logStoreName;
+    private final String openStoreName;
+    private final String hookStoreName;
     private final long sizeMs;
     private final long hoppingMs;
     private final long advanceMs;
@@ -88,7 +86,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private WindowStore<String, WindowAggregate> tumbling;
     private WindowStore<String, WindowAggregate> hopping;
     private KeyValueStore<Integer, Long> watermarks;
-    private KeyValueStore<Bytes, Shuffled> log;
+    private KeyValueStore<Bytes, WindowAggregate> openStore;
     private long closedThrough;
     private long initAt;
     /** Partitions beyond the expected count that reported (more input partitions than configured) count too. */
@@ -100,13 +98,17 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private final Set<Integer> idleUpstream = new HashSet<>();
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     /**
-     * The open tumbling windows' aggregates, in memory only. What makes them durable is the observation log: every
-     * observation is put into the log store (and so its changelog, in the same transaction as the input offsets)
-     * before it is added here, so a commit, crash or rebalance at any point loses nothing, and {@link #init} rebuilds
-     * this map from the log. An update therefore writes one small record instead of re-encoding the whole aggregate
-     * (seven sketches and the count maps) into the store and its changelog.
+     * The open tumbling windows' aggregates, worked on in memory. What makes them durable is the store of open
+     * windows: just before each commit (through {@link CommitHookStore}) every window changed since the last commit
+     * is written there, and so to its changelog in the same transaction as the input offsets; a window is deleted
+     * from it when it closes, and {@link #init} rebuilds this map from it. Writing once per commit instead of once
+     * per update (an observation log, before) or per record (the whole aggregate, before that) is what makes a busy
+     * window cheap: its partials and observations arrive many per commit.
      */
     private final Map<KeyValue<String, Long>, WindowAggregate> open = new HashMap<>();
+    /** Open windows changed since the last commit, and open windows in the store of open windows. */
+    private final Set<KeyValue<String, Long>> unsaved = new HashSet<>();
+    private final Set<KeyValue<String, Long>> saved = new HashSet<>();
     /**
      * Closed tumbling windows a hopping window still to close covers (start after the close point minus the hopping
      * size), by key and start: kept in memory so closing a minute does not read and decode them back from the store.
@@ -118,7 +120,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.tumblingStoreName = s.tumblingStore();
         this.hoppingStoreName = s.hoppingStore();
         this.watermarkStoreName = s.watermarkStore();
-        this.logStoreName = s.logStore();
+        this.openStoreName = s.openStore();
+        this.hookStoreName = s.hookStore();
         this.sizeMs = s.sizeMs();
         this.hoppingMs = s.hoppingMs();
         this.advanceMs = s.advanceMs();
@@ -133,7 +136,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     }
 
     /** Store names, window sizes and options of the processor. */
-    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, String logStore,
+    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, String openStore,
+                           String hookStore,
                            long sizeMs, long hoppingMs, long advanceMs, long retentionMs, int upstreamPartitions,
                            long idleMs, double tolerance, boolean interim, Duration interimInterval) {
     }
@@ -144,7 +148,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.tumbling = context.getStateStore(tumblingStoreName);
         this.hopping = context.getStateStore(hoppingStoreName);
         this.watermarks = context.getStateStore(watermarkStoreName);
-        this.log = context.getStateStore(logStoreName);
+        this.openStore = context.getStateStore(openStoreName);
         Long closed = watermarks.get(CLOSED_THROUGH);
         this.closedThrough = closed == null ? Long.MIN_VALUE : closed;
         if (closed != null) {
@@ -157,10 +161,13 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.idleUpstream.clear();
         this.open.clear();
         this.dirty.clear();
+        this.unsaved.clear();
+        this.saved.clear();
         this.initAt = active.advance(context.currentSystemTimeMs());
         this.closedRecent.clear();
         rebuildOpenWindows();
         loadTumblingStore();
+        BeforeCommit.register(context, hookStoreName, this::saveChangedWindows);
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
             it.forEachRemaining(kv -> reporting = Math.max(reporting, kv.key + 1));
         }
@@ -171,26 +178,42 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         context.schedule(interimInterval, PunctuationType.WALL_CLOCK_TIME, now -> snapshotOpenWindows());
     }
 
-    /** The open windows' aggregates from the observation log (after a restart, restore or rebalance). */
+    /** The open windows' aggregates from their store (after a restart, restore or rebalance). */
     private void rebuildOpenWindows() {
-        try (KeyValueIterator<Bytes, Shuffled> it = log.all()) {
+        List<Bytes> stale = new ArrayList<>();
+        try (KeyValueIterator<Bytes, WindowAggregate> it = openStore.all()) {
             while (it.hasNext()) {
-                KeyValue<Bytes, Shuffled> kv = it.next();
+                KeyValue<Bytes, WindowAggregate> kv = it.next();
                 byte[] k = kv.key.get();
-                long start = logStart(k);
+                long start = windowStart(k);
                 if (start + sizeMs <= closedThrough || kv.value == null) {
-                    continue; // deleted in the transaction that closed its window; kept only by an older version
+                    stale.add(kv.key); // deleted in the transaction that closed it; only an older version kept it
+                    continue;
                 }
-                KeyValue<String, Long> window = KeyValue.pair(logDimensionKey(k), start);
-                addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)), kv.value);
+                KeyValue<String, Long> window = KeyValue.pair(dimensionKey(k), start);
+                open.put(window, kv.value);
+                saved.add(window);
                 dirty.add(window);
             }
         }
+        stale.forEach(openStore::delete);
+    }
+
+    /** Before each commit: the open windows changed since the last one go to their store (and its changelog). */
+    private void saveChangedWindows() {
+        for (KeyValue<String, Long> w : unsaved) {
+            WindowAggregate agg = open.get(w);
+            if (agg != null) {
+                openStore.put(openKey(w.value, w.key), agg);
+                saved.add(w);
+            }
+        }
+        unsaved.clear();
     }
 
     /**
      * From the tumbling store: the closed windows hopping windows still need, and (after an upgrade from a version
-     * that kept open windows only there) the last snapshot of an open window that is not in the log.
+     * that kept open windows only there) the last snapshot of an open window that is not in the store of open windows.
      */
     private void loadTumblingStore() {
         if (closedThrough == Long.MIN_VALUE) {
@@ -211,40 +234,18 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         }
     }
 
-    /**
-     * Observation-log key: window start (sign-flipped big-endian, so keys sort by start), dimension key, separator,
-     * repartition offset. Sorted by start, the entries of the windows a close point passes are one range to delete.
-     */
-    static Bytes logKey(long start, String dimensionKey, long offset) {
+    /** Key in the store of open windows: window start (sign-flipped big-endian), then the dimension key. */
+    static Bytes openKey(long start, String dimensionKey) {
         byte[] key = dimensionKey.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(8 + key.length + 1 + 8).putLong(start ^ Long.MIN_VALUE).put(key)
-                .put(LOG_SEPARATOR).putLong(offset).array());
+        return Bytes.wrap(ByteBuffer.allocate(8 + key.length).putLong(start ^ Long.MIN_VALUE).put(key).array());
     }
 
-    private static Bytes logPrefix(long start) {
-        return Bytes.wrap(ByteBuffer.allocate(8).putLong(start ^ Long.MIN_VALUE).array());
+    static long windowStart(byte[] openKey) {
+        return ByteBuffer.wrap(openKey).getLong() ^ Long.MIN_VALUE;
     }
 
-    static long logStart(byte[] logKey) {
-        return ByteBuffer.wrap(logKey).getLong() ^ Long.MIN_VALUE;
-    }
-
-    static String logDimensionKey(byte[] logKey) {
-        return new String(logKey, 8, logKey.length - 8 - 1 - 8, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Deletes the logged observations of every window ending at or before {@code closeThrough}: they are in the
-     * tumbling store now. Explicit deletes, so the log's size follows the close point, not the newest write.
-     */
-    private void deleteLogged(long closeThrough) {
-        List<Bytes> done = new ArrayList<>();
-        // Range ends are inclusive: the bare prefix of the first open start sorts before every key with that start.
-        try (KeyValueIterator<Bytes, Shuffled> it = log.range(logPrefix(Long.MIN_VALUE),
-                logPrefix(closeThrough - sizeMs + 1))) {
-            it.forEachRemaining(kv -> done.add(kv.key));
-        }
-        done.forEach(log::delete);
+    static String dimensionKey(byte[] openKey) {
+        return new String(openKey, 8, openKey.length - 8, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -290,7 +291,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
                         Instant.ofEpochMilli(partial.windowStartMs()), Instant.ofEpochMilli(closedThrough));
                 return;
             }
-            logAndAdd(record, s, partial.windowStartMs());
+            add(record.key(), s, partial.windowStartMs());
             return;
         }
         Observation o = s.observation();
@@ -307,23 +308,16 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             }
             return;
         }
-        logAndAdd(record, o.provenance() == null ? s : Shuffled.of(o.withProvenance(null)), start);
+        add(record.key(), s, start);
     }
 
-    /**
-     * Log first (durable with the next commit), then aggregate in memory. The log key is unique per record and the
-     * same when an aborted transaction is replayed: the repartition offset of this task's one partition.
-     */
-    private void logAndAdd(Record<String, Shuffled> record, Shuffled value, long start) {
-        long offset = context.recordMetadata().map(RecordMetadata::offset).orElseThrow(() ->
-                new IllegalStateException("an observation without record metadata"));
-        log.put(logKey(start, record.key(), offset), value);
-        KeyValue<String, Long> window = KeyValue.pair(record.key(), start);
+    private void add(String key, Shuffled value, long start) {
+        KeyValue<String, Long> window = KeyValue.pair(key, start);
         WindowAggregate agg = open.get(window);
         if (agg == null) {
-            // After init every open window with logged observations is in memory; one in the store but not in
-            // memory was written by a version without the log (an upgrade), so it is the starting point.
-            agg = tumbling.fetch(record.key(), start);
+            // After init every open window is in memory; one in the tumbling store but not in memory was written by
+            // a version that kept open windows only there (an upgrade), so it is the starting point.
+            agg = tumbling.fetch(key, start);
             if (agg == null) {
                 agg = new WindowAggregate(tolerance);
             }
@@ -331,6 +325,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         }
         addTo(agg, value);
         dirty.add(window);
+        unsaved.add(window);
     }
 
     private static void addTo(WindowAggregate agg, Shuffled value) {
@@ -405,10 +400,13 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
             if (e.getKey().value + sizeMs <= next) {
                 closing.put(e.getKey(), e.getValue());
                 it.remove();
+                unsaved.remove(e.getKey());
+                if (saved.remove(e.getKey())) {
+                    openStore.delete(openKey(e.getKey().value, e.getKey().key));
+                }
             }
         }
         close(closedThrough, next, closing);
-        deleteLogged(next);
         closedThrough = next;
         watermarks.put(CLOSED_THROUGH, next);
         metrics.closedThrough(context.taskId().partition(), next);
@@ -475,6 +473,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     @Override
     public void close() {
         open.clear();
+        unsaved.clear();
+        saved.clear();
         closedRecent.clear();
         dirty.clear();
     }
