@@ -187,7 +187,7 @@ public final class BenchCommand implements Runnable {
         int durationSeconds;
 
         @Option(names = "--commit-interval", paramLabel = "DURATION",
-                description = "The pipeline's commit interval (default: the pipeline's own, 1s); under exactly-once "
+                description = "The pipeline's commit interval (default: the pipeline's own, 200ms); under exactly-once "
                         + "results become readable at the commit.")
         String commitInterval;
 

@@ -360,7 +360,9 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         private long rocksDbBlockCacheBytes = 64L << 20;
         private long rocksDbWriteBufferBytes = 32L << 20;
         private PipelineTopics topics = PipelineTopics.defaults();
-        private Duration commitInterval = Duration.ofSeconds(1);
+        // Each result is readable one commit after the decode task sends the watermark that closes its window and
+        // one after the window task emits it: 200 ms keeps close -> metric p95 under 1 s (bench latency).
+        private Duration commitInterval = Duration.ofMillis(200);
         private double cacheUsdPerMillionTokensSaved = 0.0;
         private double qualityTolerance = 0.05;
         private final Map<String, String> extraStreamsProps = new LinkedHashMap<>();

@@ -23,6 +23,10 @@ public final class StreamsProps {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.numStreamThreads());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, c.processingGuarantee());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
+        // A stream thread commits only between polls, and a poll with nothing to fetch blocks for poll.ms (100 ms by
+        // default): a commit that was due waited for it, and under exactly-once nothing the app wrote (its own
+        // repartition topic included) is readable before the commit. So poll no longer than a commit interval.
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, c.commitInterval().toMillis())));
         // Repartition topic values are Observations; the extractor reads their event time.
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimeExtractor.class.getName());
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());

@@ -29,7 +29,7 @@ class PipelineConfigTest {
         assertThat(c.topics().requests()).isEqualTo(Topics.REQUESTS);
         assertThat(c.topics().dlq()).isEqualTo(Topics.DLQ);
         assertThat(c.topics().metrics()).isEqualTo(Topics.METRICS);
-        assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(c.insightCommitInterval()).isEqualTo(Duration.ofMillis(10));
     }
 
@@ -43,6 +43,9 @@ class PipelineConfigTest {
         assertThat(insight.applicationId()).isEqualTo(c.applicationId() + "-insight");
         assertThat(StreamsProps.of(insight).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(25L);
         assertThat(StreamsProps.of(c).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(2_000L);
+        // A due commit waits for the poll in progress, so no poll outlasts a commit interval.
+        assertThat(StreamsProps.of(insight).get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(25L);
+        assertThat(StreamsProps.of(c).get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(100L);
         assertThat(PipelineConfig.fromProperties(Map.of("insight.commit.interval", "40ms")).insightCommitInterval())
                 .isEqualTo(Duration.ofMillis(40));
         assertThatThrownBy(() -> PipelineConfig.builder().insightCommitInterval(Duration.ZERO).build())
