@@ -7,8 +7,6 @@ import io.beastmode.topology.decode.DecodeProcessor;
 import io.beastmode.topology.decode.EventMapper;
 import io.beastmode.topology.dlq.LateDeadLetterProcessor;
 import io.beastmode.topology.model.Decoded;
-import io.beastmode.topology.model.DimensionKeys;
-import io.beastmode.topology.model.MetricsMapper;
 import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.serde.PipelineSerdes;
 import io.beastmode.topology.model.Shuffled;
@@ -20,7 +18,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.Stores;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -30,8 +27,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 

@@ -109,6 +109,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     /** Open windows changed since the last commit, and open windows in the store of open windows. */
     private final Set<KeyValue<String, Long>> unsaved = new HashSet<>();
     private final Set<KeyValue<String, Long>> saved = new HashSet<>();
+    private final List<Bytes> staleOpenKeys = new ArrayList<>();
     /**
      * Closed tumbling windows a hopping window still to close covers (start after the close point minus the hopping
      * size), by key and start: kept in memory so closing a minute does not read and decode them back from the store.
@@ -163,6 +164,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.dirty.clear();
         this.unsaved.clear();
         this.saved.clear();
+        this.staleOpenKeys.clear();
         this.initAt = active.advance(context.currentSystemTimeMs());
         this.closedRecent.clear();
         rebuildOpenWindows();
@@ -180,14 +182,13 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     /** The open windows' aggregates from their store (after a restart, restore or rebalance). */
     private void rebuildOpenWindows() {
-        List<Bytes> stale = new ArrayList<>();
         try (KeyValueIterator<Bytes, WindowAggregate> it = openStore.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, WindowAggregate> kv = it.next();
                 byte[] k = kv.key.get();
                 long start = windowStart(k);
                 if (start + sizeMs <= closedThrough || kv.value == null) {
-                    stale.add(kv.key); // deleted in the transaction that closed it; only an older version kept it
+                    staleOpenKeys.add(kv.key); // deleted with the close that passed it; only a bug could keep it
                     continue;
                 }
                 KeyValue<String, Long> window = KeyValue.pair(dimensionKey(k), start);
@@ -196,11 +197,12 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
                 dirty.add(window);
             }
         }
-        stale.forEach(openStore::delete);
     }
 
     /** Before each commit: the open windows changed since the last one go to their store (and its changelog). */
     private void saveChangedWindows() {
+        staleOpenKeys.forEach(openStore::delete); // not in init: changelogged writes need a record context
+        staleOpenKeys.clear();
         for (KeyValue<String, Long> w : unsaved) {
             WindowAggregate agg = open.get(w);
             if (agg != null) {
@@ -216,10 +218,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
      * that kept open windows only there) the last snapshot of an open window that is not in the store of open windows.
      */
     private void loadTumblingStore() {
-        if (closedThrough == Long.MIN_VALUE) {
-            return;
-        }
-        long from = Math.max(0L, closedThrough - hoppingMs + 1);
+        long from = closedThrough == Long.MIN_VALUE ? 0L : Math.max(0L, closedThrough - hoppingMs + 1);
         try (KeyValueIterator<Windowed<String>, WindowAggregate> it =
                      tumbling.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
             while (it.hasNext()) {
@@ -315,12 +314,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         KeyValue<String, Long> window = KeyValue.pair(key, start);
         WindowAggregate agg = open.get(window);
         if (agg == null) {
-            // After init every open window is in memory; one in the tumbling store but not in memory was written by
-            // a version that kept open windows only there (an upgrade), so it is the starting point.
-            agg = tumbling.fetch(key, start);
-            if (agg == null) {
-                agg = new WindowAggregate(tolerance);
-            }
+            // Every open window is in memory after init (loadTumblingStore took in an upgrade's snapshots too).
+            agg = new WindowAggregate(tolerance);
             open.put(window, agg);
         }
         addTo(agg, value);
