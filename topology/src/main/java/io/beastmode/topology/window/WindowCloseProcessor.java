@@ -312,13 +312,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     private void add(String key, Shuffled value, long start) {
         KeyValue<String, Long> window = KeyValue.pair(key, start);
-        WindowAggregate agg = open.get(window);
-        if (agg == null) {
-            // Every open window is in memory after init (loadTumblingStore took in an upgrade's snapshots too).
-            agg = new WindowAggregate(tolerance);
-            open.put(window, agg);
-        }
-        addTo(agg, value);
+        // Every open window is in memory after init (loadTumblingStore took in an upgrade's snapshots too).
+        addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)), value);
         dirty.add(window);
         unsaved.add(window);
     }
@@ -416,9 +411,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
      */
     private void close(long prev, long next, Map<KeyValue<String, Long>, WindowAggregate> closing) {
         closing.forEach((w, agg) -> closedRecent.computeIfAbsent(w.key, k -> new TreeMap<>()).put(w.value, agg));
-        Map<String, TreeMap<Long, WindowAggregate>> byKey = closedRecent;
         List<Emit> out = new ArrayList<>();
-        for (Map.Entry<String, TreeMap<Long, WindowAggregate>> e : byKey.entrySet()) {
+        for (Map.Entry<String, TreeMap<Long, WindowAggregate>> e : closedRecent.entrySet()) {
             String key = e.getKey();
             TreeMap<Long, WindowAggregate> windows = e.getValue();
             TreeSet<Long> hopStarts = new TreeSet<>();
