@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,10 +42,12 @@ class EmbeddedKafkaClusterIT {
 
             String topic = "cluster-it-" + UUID.randomUUID();
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(3), Optional.empty()))).all().get();
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            // createTopics returns once the controller has committed the topic; each broker learns of it a moment
+            // later, and the admin asks whichever broker it likes. Until then it answers UNKNOWN_TOPIC_OR_PARTITION.
+            TopicDescription d = untilKnown(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic));
             assertThat(d.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource)
+            assertThat(untilKnown(() -> admin.describeConfigs(List.of(resource)).all().get().get(resource))
                     .get("min.insync.replicas").value()).isEqualTo("2");
 
             try (KafkaProducer<String, String> producer = transactional(cluster.bootstrapServers())) {
@@ -59,11 +64,27 @@ class EmbeddedKafkaClusterIT {
             long deadline = System.currentTimeMillis() + 60_000;
             boolean fullIsr = false;
             while (!fullIsr && System.currentTimeMillis() < deadline) {
-                fullIsr = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                fullIsr = untilKnown(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic))
+                        .partitions().stream()
                         .allMatch(p -> p.isr().size() == 3);
                 Thread.sleep(200);
             }
             assertThat(fullIsr).as("the restarted node rejoins every partition's ISR").isTrue();
+        }
+    }
+
+    /** Retries a metadata call while the broker that answers it has not yet applied the topic's creation. */
+    private static <T> T untilKnown(Callable<T> call) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try {
+                return call.call();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
