@@ -230,12 +230,18 @@ public final class BenchCommand implements Runnable {
                             + " (insight %d ms)%n",
                     (Long) r.get("eventsPublished"), (Double) r.get("seconds"), (Long) r.get("eventsPerSecond"),
                     (Double) r.get("speed"), (Long) r.get("commitIntervalMs"), (Long) r.get("insightCommitIntervalMs")));
-            for (String k : new String[] {"windowCloseToMetricMs", "metricToProposalMs"}) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put("windowCloseToMetricMs", "window close -> metric");
+            labels.put("metricToProposalMs", "metric -> proposal");
+            labels.put("metricToDecisionMs", "  of which to decision");
+            labels.put("decisionToProposalMs", "  decision -> readable");
+            labels.forEach((k, label) -> {
                 Map<String, Object> p = (Map<String, Object>) r.get(k);
-                sb.append(String.format(Locale.ROOT, "%-22s n=%d p50=%s p95=%s p99=%s max=%s (ms)%n",
-                        k.equals("windowCloseToMetricMs") ? "window close -> metric" : "metric -> proposal",
-                        (Integer) p.get("count"), p.get("p50"), p.get("p95"), p.get("p99"), p.get("max")));
-            }
+                if (p != null) {
+                    sb.append(String.format(Locale.ROOT, "%-22s n=%d p50=%s p95=%s p99=%s max=%s (ms)%n",
+                            label, (Integer) p.get("count"), p.get("p50"), p.get("p95"), p.get("p99"), p.get("max")));
+                }
+            });
             for (String k : new String[] {"metricsThread", "insightThread"}) {
                 if (r.get(k) != null) {
                     sb.append(String.format(Locale.ROOT, "%-22s %s (ms, Streams thread metrics)%n",

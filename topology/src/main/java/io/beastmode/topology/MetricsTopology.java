@@ -25,9 +25,12 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,7 +44,8 @@ import java.util.function.LongSupplier;
  *                                                                          multicast to every partition
  *                                                                                    |
  *                     windows (tumbling "metrics-tumbling", hopping "metrics-hopping" merged from tumbling ones)
- *                                          |-> closed windows --> WindowMetrics
+ *                                          |-> closed windows --> WindowMetrics --> metrics
+ *                                          |                       \-> final tumbling ones --> final-metrics (1 partition)
  *                                          \-> late ALL copies --> DLQ (late-event)
  * </pre>
  *
@@ -75,6 +79,9 @@ public final class MetricsTopology {
     public static final String STORE_SENT_WATERMARK = "metrics-sent-watermark";
     /** Name of the repartition step; its topic is {@code <application.id>-by-dimension-repartition}. */
     public static final String REPARTITION = "by-dimension";
+
+    private static final StreamPartitioner<String, WindowMetrics> FIRST_PARTITION =
+            (topic, key, value, numPartitions) -> Optional.of(Set.of(0));
 
     private MetricsTopology() {
     }
@@ -155,10 +162,15 @@ public final class MetricsTopology {
                 .split(Named.as("emitted-"))
                 .branch((key, v) -> v instanceof WindowMetrics, Branched.as("metrics"))
                 .defaultBranch(Branched.as("late"));
-        emitted.get("emitted-metrics")
-                .mapValues(v -> (WindowMetrics) v, Named.as("window-metrics"))
-                .to(topics.metrics(), Produced.with(serdes.string(), serdes.windowMetrics())
-                        .withName("sink-metrics"));
+        KStream<String, WindowMetrics> windowMetrics = emitted.get("emitted-metrics")
+                .mapValues(v -> (WindowMetrics) v, Named.as("window-metrics"));
+        windowMetrics.to(topics.metrics(), Produced.with(serdes.string(), serdes.windowMetrics())
+                .withName("sink-metrics"));
+        // The insight app's input: final tumbling windows in one partition (partition 0 even if the topic has more).
+        windowMetrics
+                .filter((key, w) -> w.getFinal$() && w.getWindowSizeMs() == tumblingMs, Named.as("final-tumbling"))
+                .to(topics.finalMetrics(), Produced.with(serdes.string(), serdes.windowMetrics())
+                        .withStreamPartitioner(FIRST_PARTITION).withName("sink-final-metrics"));
         emitted.get("emitted-late")
                 .mapValues(v -> (Observation) v, Named.as("late-all-copies"))
                 .process(() -> new LateDeadLetterProcessor(tumblingMs, graceMs, metrics, clock),

@@ -285,6 +285,26 @@ class MetricsTopologyTest {
         }
     }
 
+    @Test
+    void theFinalTumblingWindowsAndNothingElseGoToTheFinalMetricsTopicToo() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(PipelineConfig.builder().interimResults(true)
+                .watermarkIdle(java.time.Duration.ofMillis(1)))) {
+            f.send(request(T0 + 1_000, "code", "m1", 100).build());
+            f.send(request(T0 + 2_000, "chat", "m2", 200).build());
+            f.driver.advanceWallClockTime(java.time.Duration.ofSeconds(1)); // interim snapshots
+            f.flushTo(T0 + 5 * MIN + GRACE); // closes the first minute and the hopping windows holding it
+            List<org.apache.kafka.streams.test.TestRecord<String, WindowMetrics>> all = f.metricsOut.readRecordsToList();
+            Map<String, WindowMetrics> expected = new java.util.TreeMap<>();
+            all.stream().filter(r -> r.value().getFinal$() && r.value().getWindowSizeMs() == MIN)
+                    .forEach(r -> expected.put(r.key(), r.value()));
+            assertThat(all).anyMatch(r -> !r.value().getFinal$()).anyMatch(r -> r.value().getWindowSizeMs() > MIN);
+            assertThat(expected).isNotEmpty();
+            Map<String, WindowMetrics> fed = new java.util.TreeMap<>();
+            f.finalMetricsOut.readRecordsToList().forEach(r -> assertThat(fed.put(r.key(), r.value())).isNull());
+            assertThat(fed).isEqualTo(expected);
+        }
+    }
+
     static String header(org.apache.kafka.streams.test.TestRecord<?, ?> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);

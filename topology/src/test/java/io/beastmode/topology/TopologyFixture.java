@@ -47,6 +47,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, CostEvent> cost;
     final TestInputTopic<byte[], byte[]> rawRequests;
     final TestOutputTopic<String, WindowMetrics> metricsOut;
+    final TestOutputTopic<String, WindowMetrics> finalMetricsOut;
     final TestOutputTopic<byte[], DeadLetter> dlqOut;
 
     TopologyFixture() throws Exception {
@@ -75,6 +76,8 @@ final class TopologyFixture implements AutoCloseable {
         rawRequests = driver.createInputTopic(t.requests(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
         metricsOut = driver.createOutputTopic(t.metrics(), Serdes.String().deserializer(),
+                serdes.windowMetrics().deserializer());
+        finalMetricsOut = driver.createOutputTopic(t.finalMetrics(), Serdes.String().deserializer(),
                 serdes.windowMetrics().deserializer());
         dlqOut = driver.createOutputTopic(t.dlq(), Serdes.ByteArray().deserializer(),
                 serdes.deadLetter().deserializer());

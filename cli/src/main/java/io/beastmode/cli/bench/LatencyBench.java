@@ -12,6 +12,7 @@ import io.beastmode.topology.BeastPipeline;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.PipelineTopics;
 import io.beastmode.topology.insight.InsightConfig;
+import io.beastmode.topology.insight.InsightTopology;
 import io.beastmode.topology.insight.InsightTopics;
 import io.beastmode.topology.serde.PipelineSerdes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -154,6 +155,9 @@ public final class LatencyBench {
                     }
                 }
                 List<Double> metricToProposal = new ArrayList<>();
+                // Split at the insight app's decision (a header it stamps): reading and processing, then its commit.
+                List<Double> metricToDecision = new ArrayList<>();
+                List<Double> decisionToReadable = new ArrayList<>();
                 for (Watcher.Seen p : watcher.proposals) {
                     long trigger = Long.MIN_VALUE;
                     for (Watcher.Seen m : watcher.metrics) {
@@ -165,6 +169,10 @@ public final class LatencyBench {
                     }
                     if (trigger != Long.MIN_VALUE) {
                         metricToProposal.add((double) (p.readAt - trigger));
+                        if (p.decidedAt >= 0) {
+                            metricToDecision.add((double) (p.decidedAt - trigger));
+                            decisionToReadable.add((double) (p.readAt - p.decidedAt));
+                        }
                     }
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -182,6 +190,8 @@ public final class LatencyBench {
                 }
                 out.put("windowCloseToMetricMs", percentiles(closeToMetric));
                 out.put("metricToProposalMs", percentiles(metricToProposal));
+                out.put("metricToDecisionMs", percentiles(metricToDecision));
+                out.put("decisionToProposalMs", percentiles(decisionToReadable));
                 Map<String, Object> targets = new LinkedHashMap<>();
                 targets.put("windowCloseToMetricP95Ms", TARGET_CLOSE_TO_METRIC_P95_MS);
                 targets.put("metricToProposalP95Ms", TARGET_METRIC_TO_PROPOSAL_P95_MS);
@@ -233,7 +243,8 @@ public final class LatencyBench {
 
     /** Reads the metrics and proposals topics (read_committed) and notes when each record became readable. */
     static final class Watcher implements AutoCloseable {
-        record Seen(long timestamp, long readAt, long windowEnd, boolean isFinal) {
+        /** @param decidedAt a proposal's decided-at header (wall ms), -1 for metrics or when absent */
+        record Seen(long timestamp, long readAt, long windowEnd, boolean isFinal, long decidedAt) {
         }
 
         final List<Seen> metrics = new ArrayList<>();
@@ -277,11 +288,11 @@ public final class LatencyBench {
                         if (r.topic().equals(metricsTopic)) {
                             WindowMetrics m = metricsValues.deserialize(r.topic(), r.headers(), r.value());
                             synchronized (this) {
-                                metrics.add(new Seen(r.timestamp(), now, m.getWindowEnd(), m.getFinal$()));
+                                metrics.add(new Seen(r.timestamp(), now, m.getWindowEnd(), m.getFinal$(), -1));
                             }
                         } else if (r.value() != null) {
                             synchronized (this) {
-                                proposals.add(new Seen(r.timestamp(), now, -1, true));
+                                proposals.add(new Seen(r.timestamp(), now, -1, true, decidedAt(r)));
                             }
                         }
                     }
@@ -289,6 +300,11 @@ public final class LatencyBench {
             } catch (org.apache.kafka.common.errors.WakeupException e) {
                 // stopping
             }
+        }
+
+        private static long decidedAt(ConsumerRecord<String, byte[]> r) {
+            org.apache.kafka.common.header.Header h = r.headers().lastHeader(InsightTopology.DECIDED_AT_HEADER);
+            return h == null ? -1 : Long.parseLong(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
         }
 
         void stop() throws InterruptedException {

@@ -60,6 +60,7 @@ import java.util.stream.Stream;
 public final class ChaosRun {
     static final String REFERENCE_METRICS = "beast.chaos-reference.metrics.v1";
     static final String REFERENCE_DLQ = "beast.chaos-reference.dlq.v1";
+    static final String REFERENCE_FINAL_METRICS = "beast.chaos-reference.final-metrics.v1";
 
     /**
      * What to do. {@code registryUrl} null starts an Apicurio Registry; {@code workDir} null uses a temp dir.
@@ -196,7 +197,8 @@ public final class ChaosRun {
             try (TopicTail m = new TopicTail(bootstrap, REFERENCE_METRICS, r -> reference.add(key(r), metricsDeserializer.deserialize(REFERENCE_METRICS, r.value())));
                  TopicTail d = new TopicTail(bootstrap, REFERENCE_DLQ, referenceDlq::add);
                  PipelineProcess ref = pipeline(work, "reference", bootstrap, registry, Map.of(
-                         "topic.metrics", REFERENCE_METRICS, "topic.dlq", REFERENCE_DLQ))) {
+                         "topic.metrics", REFERENCE_METRICS, "topic.dlq", REFERENCE_DLQ,
+                         "topic.final-metrics", REFERENCE_FINAL_METRICS))) {
                 ref.start();
                 long refStart = System.nanoTime();
                 say("reference: pipeline started (pid %d), uninterrupted", ref.pid());
@@ -587,8 +589,12 @@ public final class ChaosRun {
         // window records the test had not reached.
         for (Topics.TopicSpec declared : Topics.all(o.partitions())) {
             Topics.TopicSpec s = withRetentionAtLeast(declared, coverInputAgeMs);
-            if (Topics.inputs().contains(s.name()) || s.name().equals(Topics.METRICS) || s.name().equals(Topics.DLQ)) {
+            if (Topics.inputs().contains(s.name()) || s.name().equals(Topics.METRICS) || s.name().equals(Topics.DLQ)
+                    || s.name().equals(Topics.FINAL_METRICS)) {
                 specs.add(s);
+            }
+            if (s.name().equals(Topics.FINAL_METRICS)) {
+                specs.add(new Topics.TopicSpec(REFERENCE_FINAL_METRICS, s.valueType(), s.keyDescription(), s.partitions(), s.configs()));
             }
             if (s.name().equals(Topics.METRICS)) {
                 specs.add(new Topics.TopicSpec(REFERENCE_METRICS, s.valueType(), s.keyDescription(), s.partitions(), s.configs()));

@@ -244,7 +244,7 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
                 INSIGHT_COMMIT_INTERVAL,
                 CACHE_USD_PER_MILLION_TOKENS, QUALITY_TOLERANCE, WATERMARK_IDLE, REPLICATION_FACTOR,
                 NUM_STANDBY_REPLICAS, "topic.requests", "topic.cache", "topic.selection",
-                "topic.cost", "topic.metrics", "topic.dlq"}) {
+                "topic.cost", "topic.metrics", "topic.dlq", "topic.final-metrics"}) {
             String value = env.get(envName(key));
             if (value != null) {
                 props.put(key, value);
@@ -441,16 +441,18 @@ public record PipelineConfig(String bootstrapServers, String schemaRegistryUrl, 
         public Builder numStandbyReplicas(int v) { numStandbyReplicas = v; return this; }
         public Builder insightCommitInterval(Duration v) { insightCommitInterval = v; return this; }
 
-        /** One topic by its short name: requests, cache, selection, cost, metrics or dlq. */
+        /** One topic by its short name: requests, cache, selection, cost, metrics, dlq or final-metrics. */
         public Builder topic(String name, String topic) {
             PipelineTopics t = topics;
             topics = switch (name) {
-                case "requests" -> new PipelineTopics(topic, t.cache(), t.selection(), t.cost(), t.metrics(), t.dlq());
-                case "cache" -> new PipelineTopics(t.requests(), topic, t.selection(), t.cost(), t.metrics(), t.dlq());
-                case "selection" -> new PipelineTopics(t.requests(), t.cache(), topic, t.cost(), t.metrics(), t.dlq());
-                case "cost" -> new PipelineTopics(t.requests(), t.cache(), t.selection(), topic, t.metrics(), t.dlq());
-                case "metrics" -> new PipelineTopics(t.requests(), t.cache(), t.selection(), t.cost(), topic, t.dlq());
-                case "dlq" -> new PipelineTopics(t.requests(), t.cache(), t.selection(), t.cost(), t.metrics(), topic);
+                case "requests" -> new PipelineTopics(topic, t.cache(), t.selection(), t.cost(), t.metrics(), t.dlq(), t.finalMetrics());
+                case "cache" -> new PipelineTopics(t.requests(), topic, t.selection(), t.cost(), t.metrics(), t.dlq(), t.finalMetrics());
+                case "selection" -> new PipelineTopics(t.requests(), t.cache(), topic, t.cost(), t.metrics(), t.dlq(), t.finalMetrics());
+                case "cost" -> new PipelineTopics(t.requests(), t.cache(), t.selection(), topic, t.metrics(), t.dlq(), t.finalMetrics());
+                case "metrics" -> new PipelineTopics(t.requests(), t.cache(), t.selection(), t.cost(), topic, t.dlq(), t.finalMetrics());
+                case "dlq" -> new PipelineTopics(t.requests(), t.cache(), t.selection(), t.cost(), t.metrics(), topic, t.finalMetrics());
+                case "final-metrics" -> new PipelineTopics(t.requests(), t.cache(), t.selection(), t.cost(), t.metrics(),
+                        t.dlq(), topic);
                 default -> throw new IllegalArgumentException("unknown topic role '" + name + "'");
             };
             return this;

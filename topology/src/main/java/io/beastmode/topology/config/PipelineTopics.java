@@ -10,7 +10,7 @@ import java.util.Objects;
  * multi-tenant deployments pass other names instead of hard-coding them in the topology.
  */
 public record PipelineTopics(String requests, String cache, String selection, String cost, String metrics,
-                             String dlq) {
+                             String dlq, String finalMetrics) {
 
     public PipelineTopics {
         Objects.requireNonNull(requests, "requests");
@@ -19,25 +19,27 @@ public record PipelineTopics(String requests, String cache, String selection, St
         Objects.requireNonNull(cost, "cost");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(dlq, "dlq");
+        Objects.requireNonNull(finalMetrics, "finalMetrics");
     }
 
     public static PipelineTopics defaults() {
         return new PipelineTopics(Topics.REQUESTS, Topics.CACHE, Topics.SELECTION, Topics.COST, Topics.METRICS,
-                Topics.DLQ);
+                Topics.DLQ, Topics.FINAL_METRICS);
     }
 
     /** Every name with a prefix, e.g. per integration test so tests sharing a broker do not see each other. */
     public static PipelineTopics prefixed(String prefix) {
         PipelineTopics d = defaults();
         return new PipelineTopics(prefix + d.requests, prefix + d.cache, prefix + d.selection, prefix + d.cost,
-                prefix + d.metrics, prefix + d.dlq);
+                prefix + d.metrics, prefix + d.dlq, prefix + d.finalMetrics);
     }
 
     public List<String> inputs() {
         return List.of(requests, cache, selection, cost);
     }
 
+    /** What the metrics app writes; {@link #finalMetrics} is meant to have one partition (it works with more). */
     public List<String> outputs() {
-        return List.of(metrics, dlq);
+        return List.of(metrics, dlq, finalMetrics);
     }
 }

@@ -85,7 +85,7 @@ public final class InsightApp implements AutoCloseable {
         streams.setStateListener((now, before) -> LOG.info("insight Kafka Streams {} -> {}", before, now));
         streams.start();
         LOG.info("insight '{}' started: {} and {} to {}, {}, {} (detector {}, threshold {})", config.applicationId(),
-                topics.metrics(), topics.routingAcks(), topics.anomalies(), topics.proposals(), topics.outcomes(),
+                topics.finalMetrics(), topics.routingAcks(), topics.anomalies(), topics.proposals(), topics.outcomes(),
                 insight.detector().kind(), insight.detector().alertThreshold());
         return new InsightApp(config, topics, streams);
     }

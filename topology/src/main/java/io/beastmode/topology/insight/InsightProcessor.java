@@ -15,6 +15,8 @@ import io.beastmode.proposals.ProposalOutcome;
 import io.beastmode.proposals.RoutingAck;
 import io.beastmode.proposals.StateParts;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,6 +25,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +154,15 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
             outcomes.addAll(tracker.onAck(ack));
         }
         for (Proposal p : proposals) {
-            context.forward(new Record<>(p.target().toString(), InsightMapper.proposal(p), ts));
+            // When it was decided (wall clock): readable minus this is what the commit adds (bench latency).
+            Headers headers = new RecordHeaders().add(InsightTopology.DECIDED_AT_HEADER,
+                    Long.toString(clock.getAsLong()).getBytes(StandardCharsets.UTF_8));
+            context.forward(new Record<>(p.target().toString(), InsightMapper.proposal(p), ts, headers));
+        }
+        if (!proposals.isEmpty()) {
+            // The router acts on a proposal once it is committed: ask for the commit now instead of waiting out the
+            // rest of the commit interval (proposals are rare, so this adds few commits).
+            context.commit();
         }
         for (ProposalOutcome o : outcomes) {
             context.forward(new Record<>(o.proposalId(), InsightMapper.outcome(o), ts));

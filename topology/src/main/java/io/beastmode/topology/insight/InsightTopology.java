@@ -27,22 +27,26 @@ import java.util.function.LongSupplier;
  * Anomalies, proposals and outcomes from the metrics, as a function of the config.
  *
  * <pre>
- *  beast.metrics.v1 --final tumbling windows--\
- *                                               >-- key "insight", one partition --> InsightProcessor --> anomalies
- *  beast.routing-acks.v1 ----------------------/     (detectors, engine, tracker)    \-> proposals (compacted)
- *                                                                                     \-> outcomes
+ *  beast.final-metrics.v1 (one partition) -------------------------------\
+ *                                                                         >-- InsightProcessor --> anomalies
+ *  beast.routing-acks.v1 --key "insight", one partition ("insight-acks")--/    (detectors,        \-> proposals (compacted)
+ *                                                                               engine, tracker)   \-> outcomes
  * </pre>
  *
- * Everything goes to one key because the proposal engine has to see every series at once; the metrics topic carries
- * a few dozen closed windows per minute, so one task keeps up easily. Only final tumbling windows are read: the
- * engine and the tracker measure one-minute windows, and the hopping ones overlap (events would count five times).
+ * Everything meets in one task because the proposal engine has to see every series at once; the final windows are a
+ * few dozen records per minute, so one task keeps up easily. The metrics app writes them to their one-partition topic
+ * in the same transaction as the metrics topic, so a window reaches the engine through this app's commit alone; only
+ * the rare acks take a repartition hop. Only final tumbling windows are read: the engine and the tracker measure
+ * one-minute windows, and the hopping ones overlap (events would count five times).
  */
 public final class InsightTopology {
 
     /** The single key every input is moved to. */
     public static final String SINGLE_KEY = "insight";
-    /** Name of the single-partition repartition step ({@code <application.id>-insight-single-repartition}). */
-    public static final String REPARTITION = "insight-single";
+    /** Name of the acks' single-partition repartition step ({@code <application.id>-insight-acks-repartition}). */
+    public static final String ACKS_REPARTITION = "insight-acks";
+    /** Header on each proposal: the wall-clock ms at which the insight stage emitted it, as decimal text. */
+    public static final String DECIDED_AT_HEADER = "beast.decided-at";
     public static final String STORE_DETECTORS = InsightProcessor.DETECTORS;
     public static final String STORE_ENGINE = InsightProcessor.ENGINE;
 
@@ -71,20 +75,22 @@ public final class InsightTopology {
 
         InsightTimestampExtractor time = new InsightTimestampExtractor();
         KStream<String, InsightInput> windows = builder
-                .stream(topics.metrics(), Consumed.with(keys, windowSerde).withTimestampExtractor(time)
-                        .withName("insight-source-metrics"))
+                .stream(topics.finalMetrics(), Consumed.with(keys, windowSerde).withTimestampExtractor(time)
+                        .withName("insight-source-final-metrics"))
                 .filter((k, w) -> w != null && w.getFinal$() && w.getWindowSizeMs() == windowMs,
                         Named.as("insight-final-tumbling"))
-                .map((k, w) -> KeyValue.pair(SINGLE_KEY, InsightInput.of(w)), Named.as("insight-window-input"));
+                .mapValues(InsightInput::of, Named.as("insight-window-input"));
         KStream<String, InsightInput> acks = builder
                 .stream(topics.routingAcks(), Consumed.with(keys, ackSerde).withTimestampExtractor(time)
                         .withName("insight-source-acks"))
                 .filter((k, a) -> a != null, Named.as("insight-non-null-ack"))
-                .map((k, a) -> KeyValue.pair(SINGLE_KEY, InsightInput.of(a)), Named.as("insight-ack-input"));
+                .map((k, a) -> KeyValue.pair(SINGLE_KEY, InsightInput.of(a)), Named.as("insight-ack-input"))
+                .repartition(Repartitioned.with(keys, new InsightInputSerde()).withName(ACKS_REPARTITION)
+                        .withNumberOfPartitions(1));
 
+        // Merged after the acks' repartition, so both inputs are in one sub-topology: task 0 reads partition 0 of
+        // each (the metrics app writes every final window to partition 0).
         KStream<String, SpecificRecord> out = windows.merge(acks, Named.as("insight-merge"))
-                .repartition(Repartitioned.with(keys, new InsightInputSerde()).withName(REPARTITION)
-                        .withNumberOfPartitions(1))
                 .process(() -> new InsightProcessor(effective, clock), Named.as("insight-process"),
                         STORE_DETECTORS, STORE_ENGINE);
 

@@ -54,7 +54,7 @@ class PipelineConfigTest {
 
     @Test
     void fromEnvReadsBeastVariables() {
-        PipelineConfig c = PipelineConfig.fromEnv(Map.of(
+        PipelineConfig c = PipelineConfig.fromEnv(env(
                 "BEAST_BOOTSTRAP_SERVERS", "kafka:9092",
                 "BEAST_SCHEMA_REGISTRY", "http://registry:8081",
                 "BEAST_WINDOW_GRACE", "45s",
@@ -62,6 +62,7 @@ class PipelineConfigTest {
                 "BEAST_INTERIM_RESULTS", "true",
                 "BEAST_HTTP_PORT", "0",
                 "BEAST_TOPIC_DLQ", "my.dlq",
+                "BEAST_TOPIC_FINAL_METRICS", "my.final-metrics",
                 "BEAST_STREAMS_PROPS", "max.poll.records=50, linger.ms=5",
                 "BEAST_COMMIT_INTERVAL", "250",
                 "UNRELATED", "x"));
@@ -72,6 +73,8 @@ class PipelineConfigTest {
         assertThat(c.interimResults()).isTrue();
         assertThat(c.httpPort()).isZero();
         assertThat(c.topics().dlq()).isEqualTo("my.dlq");
+        assertThat(c.topics().finalMetrics()).isEqualTo("my.final-metrics");
+        assertThat(c.topics().outputs()).containsExactly(Topics.METRICS, "my.dlq", "my.final-metrics");
         assertThat(c.topics().requests()).isEqualTo(Topics.REQUESTS);
         assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.extraStreamsProps()).containsEntry("max.poll.records", "50").containsEntry("linger.ms", "5");
@@ -134,5 +137,14 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> PipelineConfig.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
         assertThat(PipelineConfig.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(PipelineConfig.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+    }
+
+    /** Map.of stops at ten pairs. */
+    private static Map<String, String> env(String... keysAndValues) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 }

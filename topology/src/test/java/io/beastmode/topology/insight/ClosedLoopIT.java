@@ -121,7 +121,7 @@ class ClosedLoopIT {
             Thread reader = new Thread(() -> {
                 try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
                     consumer.subscribe(List.of(t.anomalies(), t.proposals(), t.outcomes(), t.routingAcks(),
-                            t.metrics()));
+                            t.finalMetrics()));
                     var reg = config.serdeConfigMap();
                     var windows = BeastSerdes.specific(WindowMetrics.class, reg, false).deserializer();
                     var anomalies = BeastSerdes.specific(Anomaly.class, reg, false).deserializer();
@@ -132,7 +132,7 @@ class ClosedLoopIT {
                         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                             String topic = r.topic();
                             synchronized (c) {
-                                if (topic.equals(t.metrics())) {
+                                if (topic.equals(t.finalMetrics())) {
                                     WindowMetrics w = windows.deserialize(topic, r.value());
                                     if (w.getFinal$() && w.getDimension() == Dimension.ALL) {
                                         c.pipelineTime = Math.max(c.pipelineTime, w.getWindowEnd());

@@ -58,7 +58,7 @@ final class InsightFixture implements AutoCloseable {
                 Instant.ofEpochMilli(NOW));
         Map<String, Object> reg = config.serdeConfigMap();
         var keys = Serdes.String();
-        metrics = driver.createInputTopic(topics.metrics(), keys.serializer(),
+        metrics = driver.createInputTopic(topics.finalMetrics(), keys.serializer(),
                 BeastSerdes.specific(WindowMetrics.class, reg, false).serializer());
         acks = driver.createInputTopic(topics.routingAcks(), keys.serializer(),
                 BeastSerdes.specific(RoutingAck.class, reg, false).serializer());

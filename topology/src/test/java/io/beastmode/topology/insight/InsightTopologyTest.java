@@ -152,6 +152,9 @@ class InsightTopologyTest {
             TestRecord<String, OptimizationProposal> r = records.get(0);
             OptimizationProposal p = r.value();
             assertThat(r.key()).isEqualTo("REQUEST_TYPE:conversation");
+            // Stamped with the wall clock (pinned here) when the processor decided, for the latency bench.
+            assertThat(new String(r.headers().lastHeader(InsightTopology.DECIDED_AT_HEADER).value(),
+                    java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(Long.toString(InsightFixture.NOW));
             assertThat(p.getKind()).isEqualTo(ProposalKind.REROUTE);
             assertThat(p.getStatus()).isEqualTo(ProposalStatus.OPEN);
             assertThat(p.getParameters()).containsEntry("fromModel", "gpt-4").containsEntry("toModel", "mixtral");
