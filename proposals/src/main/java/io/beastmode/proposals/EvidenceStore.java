@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,12 +23,14 @@ import java.util.TreeSet;
  */
 final class EvidenceStore {
 
-    private static final byte SERIES_FORMAT = 1;
+    static final byte SERIES_FORMAT = 1;
     private final int capacity;
     private final TreeMap<SeriesKey, Deque<MetricsSnapshot>> series = new TreeMap<>();
     private final TreeMap<String, Deque<CacheMissDetail>> cacheDetails = new TreeMap<>();
     private final TreeMap<String, TenantBudget> budgets = new TreeMap<>();
     private final TreeMap<String, AnomalyState> anomalies = new TreeMap<>();
+    /** Per series, each kept window's encoding by identity (windows are immutable; a re-emission is a new one). */
+    private final Map<SeriesKey, Map<MetricsSnapshot, byte[]>> encodedWindows = new HashMap<>();
     /** Series added to or evicted since the last {@link #drainSeriesParts()} (for incremental persistence). */
     private final Set<SeriesKey> changedSeries = new TreeSet<>();
 
@@ -164,8 +168,29 @@ final class EvidenceStore {
      */
     Map<String, byte[]> drainSeriesParts() {
         Map<String, byte[]> parts = new TreeMap<>();
-        drainChangedSeries().forEach((k, windows) -> parts.put(partKey(k.dimension(), k.key()), windows == null
-                ? null : StateCodec.encode(SERIES_FORMAT, out -> StateCodec.writeSnapshots(out, windows))));
+        drainChangedSeries().forEach((k, windows) -> {
+            if (windows == null) {
+                encodedWindows.remove(k);
+                parts.put(partKey(k.dimension(), k.key()), null);
+                return;
+            }
+            // The bytes of StateCodec.writeSnapshots, from each window's encoding made once: a series changes by
+            // one window per minute, and re-encoding all its kept windows each time was most of the insight
+            // stage's per-window time (JFR).
+            Map<MetricsSnapshot, byte[]> before = encodedWindows.getOrDefault(k, Map.of());
+            Map<MetricsSnapshot, byte[]> now = new IdentityHashMap<>(windows.size() * 2);
+            for (MetricsSnapshot w : windows) {
+                byte[] b = before.get(w);
+                now.put(w, b != null ? b : StateCodec.snapshotBytes(w));
+            }
+            encodedWindows.put(k, now);
+            parts.put(partKey(k.dimension(), k.key()), StateCodec.encode(SERIES_FORMAT, out -> {
+                out.writeInt(windows.size());
+                for (MetricsSnapshot w : windows) {
+                    out.write(now.get(w));
+                }
+            }));
+        });
         return parts;
     }
 

@@ -215,6 +215,19 @@ final class StateCodec {
     }
 
     /** A count, then each snapshot. */
+    /** One window as {@link #writeSnapshot} writes it. */
+    static byte[] snapshotBytes(MetricsSnapshot s) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            writeSnapshot(out, s);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory streams do not fail
+        }
+    }
+
     static void writeSnapshots(DataOutput out, java.util.Collection<MetricsSnapshot> windows) throws IOException {
         out.writeInt(windows.size());
         for (MetricsSnapshot w : windows) {
