@@ -88,11 +88,11 @@ class StackManagerIT {
         StringWriter created = new StringWriter();
         assertThat(BeastCli.execute(new PrintWriter(created), new PrintWriter(new StringWriter()), "topics", "create",
                 "--bootstrap-servers", manager.bootstrapServers(), "--schema-registry", registryHost)).isZero();
-        assertThat(created.toString()).contains("topics: 10 created, 0 already there").contains("subjects: 10 registered");
+        assertThat(created.toString()).contains("topics: 11 created, 0 already there").contains("subjects: 11 registered");
         StringWriter again1 = new StringWriter();
         assertThat(BeastCli.execute(new PrintWriter(again1), new PrintWriter(new StringWriter()), "topics", "create",
                 "--bootstrap-servers", manager.bootstrapServers(), "--schema-registry", registryHost)).isZero();
-        assertThat(again1.toString()).contains("topics: 0 created, 10 already there");
+        assertThat(again1.toString()).contains("topics: 0 created, 11 already there");
         HttpResponse<String> compat = http("GET", manager.registryUrl() + "/config/beast.proposals.v1-value", null);
         assertThat(compat.body()).contains("BACKWARD");
         StringWriter listed = new StringWriter();
