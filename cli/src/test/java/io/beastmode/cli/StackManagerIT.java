@@ -98,7 +98,8 @@ class StackManagerIT {
         StringWriter listed = new StringWriter();
         assertThat(BeastCli.execute(new PrintWriter(listed), new PrintWriter(new StringWriter()), "topics",
                 "--bootstrap-servers", manager.bootstrapServers())).isZero();
-        assertThat(listed.toString()).startsWith("Kafka Topic ").contains("beast.requests.v1     | 3          | 1")
+        assertThat(listed.toString()).startsWith("Kafka Topic ").containsPattern("beast\\.requests\\.v1 +\\| 3 +\\| 1")
+                .containsPattern("beast\\.final-metrics\\.v1 +\\| 1 +\\| 1")
                 .doesNotContain("__consumer_offsets");
 
         // Idempotent: a second up starts nothing and keeps the same processes.
