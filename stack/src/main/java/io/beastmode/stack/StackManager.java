@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,17 +147,18 @@ public final class StackManager {
             }
         }
         writeState(ports);
+        Map<Service, Process> processes = new EnumMap<>(Service.class);
         for (Service s : Service.values()) {
             if (!already.contains(s)) {
-                start(s, ports);
+                processes.put(s, start(s, ports));
                 started.add(s);
             }
         }
-        awaitReady(ports);
+        awaitReady(ports, processes);
         return new UpResult(started, already, status());
     }
 
-    private void start(Service s, Properties ports) {
+    private Process start(Service s, Properties ports) {
         List<String> cmd = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
             // A session of its own: Ctrl-C or closing the terminal that ran `stack up` does not reach it.
@@ -174,6 +176,7 @@ public final class StackManager {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             Files.writeString(pidFile(s), p.pid() + "\n", StandardCharsets.UTF_8);
+            return p;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + s.id() + ": " + cmd, e);
         }
@@ -257,13 +260,20 @@ public final class StackManager {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private void awaitReady(Properties ports) {
+    /**
+     * @param started the processes this call started. Until one has exec'd its java command line (spawn helper,
+     * setsid) {@link #livePid} does not recognize it, so whether it is alive is asked of the process itself: judging
+     * by the command line alone failed a CI run with "registry exited during start" and an empty log.
+     */
+    private void awaitReady(Properties ports, Map<Service, Process> started) {
         long deadline = System.nanoTime() + config.timeout().toNanos();
         boolean kafkaReady = false;
         boolean registryReady = false;
         while (true) {
             for (Service s : Service.values()) {
-                if (livePid(s).isEmpty()) {
+                Process p = started.get(s);
+                boolean alive = p != null ? p.isAlive() : livePid(s).isPresent();
+                if (!alive) {
                     throw new IllegalStateException(s.id() + " exited during start; last lines of " + logFile(s) + ":\n" + tail(logFile(s), 25));
                 }
             }

@@ -33,8 +33,9 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The whole insight step for the single key every input is re-keyed to: per-series anomaly detection, the proposal
- * engine and the outcome tracker. One instance sees every series, which the engine needs (a REROUTE compares models
+ * The whole insight step, in the one task that reads partition 0 of the final-metrics topic and of the acks'
+ * one-partition repartition topic: per-series anomaly detection, the proposal engine and the outcome tracker. One
+ * instance sees every series, which the engine needs (a REROUTE compares models
  * of a request type, a FALLBACK picks the next best model among all).
  *
  * <p>State, all as bytes in persistent key-value stores, written after every input so the changelog always matches

@@ -41,7 +41,7 @@ import java.util.function.LongSupplier;
  */
 public final class InsightTopology {
 
-    /** The single key every input is moved to. */
+    /** The key the acks are moved to on their way to the single partition (the windows keep theirs). */
     public static final String SINGLE_KEY = "insight";
     /** Name of the acks' single-partition repartition step ({@code <application.id>-insight-acks-repartition}). */
     public static final String ACKS_REPARTITION = "insight-acks";
