@@ -2,6 +2,7 @@ package io.beastmode.topology;
 
 import io.beastmode.analytics.v1.DeadLetter;
 import io.beastmode.analytics.v1.WindowMetrics;
+import io.beastmode.clients.TopicAdmin;
 import io.beastmode.registry.SchemaRegistryClient;
 import io.beastmode.registry.SchemaRegistryClients;
 import io.beastmode.schemas.Topics;
@@ -15,8 +16,6 @@ import io.beastmode.topology.query.MetricsQueryService;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -26,10 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -185,40 +181,17 @@ public final class BeastPipeline implements AutoCloseable {
      * (or tests that create only the contract's older topics) would otherwise stall on its metadata.
      */
     static void ensureFinalMetricsTopic(PipelineConfig config) {
-        String name = config.topics().finalMetrics();
-        Map<String, String> configs = Topics.all().stream().filter(s -> s.name().equals(Topics.FINAL_METRICS))
-                .findFirst().orElseThrow().configs();
-        Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        config.extraStreamsProps().forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                props.put(k, v); // security settings and the like
+        Topics.TopicSpec contract = Topics.all().stream().filter(s -> s.name().equals(Topics.FINAL_METRICS))
+                .findFirst().orElseThrow();
+        Topics.TopicSpec spec = new Topics.TopicSpec(config.topics().finalMetrics(), contract.valueType(),
+                contract.keyDescription(), contract.partitions(), contract.configs());
+        // An existing topic is the operator's: its configs are checked and reported, never altered here.
+        try (TopicAdmin admin = TopicAdmin.connect(config.bootstrapServers(), StreamsProps.adminSettings(config))
+                .alterDrift(false)) {
+            if (config.replicationFactor() > 0) {
+                admin.replicationFactor(config.replicationFactor());
             }
-        });
-        try (Admin admin = Admin.create(props)) {
-            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
-                return;
-            }
-            Map<String, String> topicConfigs = new HashMap<>(configs);
-            if (config.replicationFactor() >= 3) {
-                topicConfigs.put("min.insync.replicas", String.valueOf(config.replicationFactor() - 1));
-            }
-            NewTopic topic = new NewTopic(name, Optional.of(1), config.replicationFactor() > 0
-                    ? Optional.of((short) config.replicationFactor()) : Optional.empty()).configs(topicConfigs);
-            try {
-                admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-                LOG.info("created topic {} (1 partition) for the insight app's input", name);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("cannot create the final-metrics topic " + name + " on "
-                    + config.bootstrapServers(), e);
+            admin.ensureTopics(List.of(spec));
         }
     }
 

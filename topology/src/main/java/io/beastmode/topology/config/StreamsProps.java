@@ -51,4 +51,15 @@ public final class StreamsProps {
         }
         return p;
     }
+
+    /** The extra Streams properties that are admin client settings too (security and the like), for our own admins. */
+    public static java.util.Map<String, Object> adminSettings(PipelineConfig c) {
+        java.util.Map<String, Object> out = new java.util.HashMap<>();
+        c.extraStreamsProps().forEach((k, v) -> {
+            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
 }

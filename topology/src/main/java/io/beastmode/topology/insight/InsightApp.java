@@ -55,13 +55,8 @@ public final class InsightApp implements AutoCloseable {
     /** Input topics of the insight app that the broker does not have (empty: it can start). */
     public static List<String> missingInputs(PipelineConfig metrics) {
         InsightTopics topics = InsightTopics.of(metrics);
-        Properties p = new Properties();
+        Map<String, Object> p = StreamsProps.adminSettings(metrics); // security settings and the like
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, metrics.bootstrapServers());
-        metrics.extraStreamsProps().forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                p.put(k, v); // security settings and the like
-            }
-        });
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             return topics.inputs().stream().filter(t -> !existing.contains(t)).toList();
