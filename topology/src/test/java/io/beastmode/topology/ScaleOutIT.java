@@ -354,6 +354,7 @@ class ScaleOutIT {
         env.put("BEAST_TOPIC_COST", topics.cost());
         env.put("BEAST_TOPIC_METRICS", topics.metrics());
         env.put("BEAST_TOPIC_DLQ", topics.dlq());
+        env.put("BEAST_TOPIC_FINAL_METRICS", topics.finalMetrics());
         // A dead member is noticed after the session timeout (the broker's minimum, 6 s, instead of 45 s).
         env.put("BEAST_STREAMS_PROPS", String.join(",",
                 "client.id=instance-" + i,
