@@ -10,7 +10,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -105,6 +107,13 @@ public final class BenchCommand implements Runnable {
                 description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
+        @Option(names = "--runs", defaultValue = "1", paramLabel = "K",
+                description = {"Run the whole bench K times in this JVM, each on fresh topics (default: "
+                        + "${DEFAULT-VALUE}). The first run starts in a cold JVM: the JIT compilers take a large "
+                        + "share of the CPU while it runs; later runs show the rate of a pipeline that has been up "
+                        + "a while. Every run is printed; with --json and K > 1 the document is {\"runs\": [...]}."})
+        int runs;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -113,6 +122,9 @@ public final class BenchCommand implements Runnable {
             if (events < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 1");
             }
+            if (runs < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
+            }
             Duration idle;
             try {
                 idle = io.beastmode.topology.config.PipelineConfig.parseDuration(watermarkIdle);
@@ -120,24 +132,64 @@ public final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--watermark-idle: " + e.getMessage());
             }
             PrintStream status = System.err;
-            Map<String, Object> result;
+            PrintWriter out = spec.commandLine().getOut();
+            List<Map<String, Object>> results = new ArrayList<>();
             try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
                 // SIGTERM or Ctrl-C: the embedded registry is a child process and must not outlive us.
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "beast-bench-stop"));
-                result = new ThroughputBench(new ThroughputBench.Options(cluster.bootstrap, cluster.registryUrl,
-                        events, input.partitions, input.seed, input.data != null ? input.data : NabCommand.sharedData(), processingGuarantee,
-                        streamsProperties, idle, Duration.ofSeconds(timeoutSeconds), input.keepTopics), status).run();
+                for (int run = 1; run <= runs; run++) {
+                    if (runs > 1) {
+                        status.printf("bench: run %d of %d%s%n", run, runs, run == 1 ? " (cold JVM)" : "");
+                    }
+                    Map<String, Object> result = new ThroughputBench(new ThroughputBench.Options(cluster.bootstrap,
+                            cluster.registryUrl, events, input.partitions, input.seed,
+                            input.data != null ? input.data : NabCommand.sharedData(), processingGuarantee,
+                            streamsProperties, idle, Duration.ofSeconds(timeoutSeconds), input.keepTopics),
+                            status).run();
+                    results.add(result);
+                    if (!input.json && runs > 1) {
+                        out.printf("run %d of %d%s:%n%s%n", run, runs, run == 1 ? " (cold JVM: the JIT compiles while "
+                                + "it runs)" : "", text(result));
+                        out.flush();
+                    }
+                }
             }
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(input.json ? Json.write(result) : text(result));
+            if (input.json) {
+                out.println(Json.write(runs == 1 ? results.get(0) : Map.of("runs", results)));
+            } else if (runs == 1) {
+                out.println(text(results.get(0)));
+            } else {
+                out.println(summary(results));
+            }
             out.flush();
-            @SuppressWarnings("unchecked")
-            Map<String, Object> check = (Map<String, Object>) result.get("check");
-            if (!Boolean.TRUE.equals(check.get("ok"))) {
-                spec.commandLine().getErr().println("beast bench throughput: correctness check failed: " + check);
-                return ExitCodes.FAILURE;
+            int rc = ExitCodes.OK;
+            for (Map<String, Object> result : results) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> check = (Map<String, Object>) result.get("check");
+                if (!Boolean.TRUE.equals(check.get("ok"))) {
+                    spec.commandLine().getErr().println("beast bench throughput: correctness check failed: " + check);
+                    rc = ExitCodes.FAILURE;
+                }
             }
-            return ExitCodes.OK;
+            return rc;
+        }
+
+        /** One line per figure across the runs, first (cold) run first. */
+        @SuppressWarnings("unchecked")
+        static String summary(List<Map<String, Object>> results) {
+            StringBuilder pipeline = new StringBuilder();
+            StringBuilder raw = new StringBuilder();
+            StringBuilder ratio = new StringBuilder();
+            for (Map<String, Object> r : results) {
+                String sep = pipeline.length() == 0 ? "" : " / ";
+                pipeline.append(sep).append(String.format(Locale.ROOT, "%,d",
+                        (Long) ((Map<String, Object>) r.get("pipeline")).get("eventsPerSecond")));
+                raw.append(sep).append(String.format(Locale.ROOT, "%,d",
+                        (Long) ((Map<String, Object>) r.get("rawConsumer")).get("eventsPerSecond")));
+                ratio.append(sep).append(String.format(Locale.ROOT, "%.3f", (Double) r.get("ratio")));
+            }
+            return String.format(Locale.ROOT, "runs (first in a cold JVM): %d%npipeline events/s: %s%n"
+                    + "raw consumer events/s: %s%nratio pipeline/raw: %s", results.size(), pipeline, raw, ratio);
         }
 
         @SuppressWarnings("unchecked")

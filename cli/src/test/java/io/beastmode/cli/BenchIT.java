@@ -38,6 +38,24 @@ class BenchIT {
     }
 
     @Test
+    void repeatedRunsInOneJvmEachUseFreshTopicsAndAreEachChecked() throws Exception {
+        InspectIT.Run r = InspectIT.beast("bench", "throughput", "--events", "1500", "--runs", "2",
+                "--bootstrap-servers", BeastTestStack.bootstrapServers(),
+                "--schema-registry", BeastTestStack.registryUrl(), "--timeout", "180", "--json");
+        assertThat(r.rc()).as(r.err()).isZero();
+        JsonNode runs = Json.MAPPER.readTree(r.out()).path("runs");
+        assertThat(runs.size()).isEqualTo(2);
+        for (JsonNode run : runs) {
+            assertThat(run.path("events").asLong()).isEqualTo(1500);
+            assertThat(run.path("check").path("ok").asBoolean()).isTrue();
+            // Fresh topics per run: a run reading the other's events would count twice the requests.
+            assertThat(run.path("check").path("requestsCounted").asLong())
+                    .isEqualTo(run.path("check").path("requestsPreloaded").asLong());
+            assertThat(run.path("pipeline").path("eventsPerSecond").asDouble()).isPositive();
+        }
+    }
+
+    @Test
     void helpListsTheSubcommandAndItsEnvironmentVariables() {
         InspectIT.Run r = InspectIT.beast("bench", "throughput", "--help");
         assertThat(r.rc()).isZero();

@@ -11,6 +11,7 @@ import com.datadoghq.sketch.ddsketch.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +30,10 @@ public final class LatencySketch {
 
     public static final double DEFAULT_RELATIVE_ACCURACY = 0.005;
     static final int MAX_BINS = 4096;
+    /** Bins in the library's encoding (kept readable: stores and topics written before V2 hold it). */
     private static final byte FORMAT_V1 = 1;
+    /** Bins as index deltas and whole counts in varints, written and read in one pass (see {@link #toBytes}). */
+    private static final byte FORMAT_V2 = 2;
     private static final byte FLAG_DEFAULT_ACCURACY = 0;
     private static final byte FLAG_CUSTOM_ACCURACY = 1;
     private static final Supplier<Store> STORES = () -> new CollapsingLowestDenseStore(MAX_BINS);
@@ -40,6 +44,8 @@ public final class LatencySketch {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private double sum;
+    /** Values added, kept here: the library sums its whole bin array for each count it is asked for. */
+    private long count;
 
     public LatencySketch() {
         this(DEFAULT_RELATIVE_ACCURACY);
@@ -64,6 +70,7 @@ public final class LatencySketch {
             throw new IllegalArgumentException("latency must be finite and >= 0: " + value);
         }
         sketch.accept(value);
+        count++;
         min = Math.min(min, value);
         max = Math.max(max, value);
         sum += value;
@@ -79,6 +86,7 @@ public final class LatencySketch {
             return;
         }
         sketch.mergeWith(other.sketch);
+        count += other.count;
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);
         sum += other.sum;
@@ -89,6 +97,7 @@ public final class LatencySketch {
         copy.min = min;
         copy.max = max;
         copy.sum = sum;
+        copy.count = count;
         return copy;
     }
 
@@ -101,7 +110,7 @@ public final class LatencySketch {
     }
 
     public long count() {
-        return Math.round(sketch.getCount());
+        return count;
     }
 
     /** Lower nearest-rank quantile (see class comment), NaN when empty. */
@@ -128,27 +137,56 @@ public final class LatencySketch {
     }
 
     public double mean() {
-        return isEmpty() ? Double.NaN : sum / sketch.getCount();
+        return isEmpty() ? Double.NaN : sum / count;
     }
 
     /**
-     * Compact form for state stores: a format byte, the accuracy (only when not the default), exact min, max and sum,
-     * then the library's own binary encoding of the bins (varint deltas; index mapping omitted since it follows from
-     * the accuracy).
+     * Compact form for state stores and the repartition topic: a format byte, the accuracy (only when not the
+     * default), exact min, max and sum, then the bins (index mapping omitted since it follows from the accuracy).
+     *
+     * <p>Format 2 (written now): the zero count, then per store (positive, then negative) the number of non-empty
+     * bins, the first index (zig-zag varint) and each further index as the gap to the previous one, each with its
+     * count, all varints. Counts are whole numbers here (values are added one at a time and merges add counts), so
+     * they are stored as integers. The library's own encoding (format 1, still read) first sizes every bin of the
+     * dense range both ways to pick a dense or sparse layout; that sizing was the largest single cost of the
+     * pipeline's per-window work in a profile. Should a count ever not be whole, format 1 is written instead.
      */
     public byte[] toBytes() {
+        BinWriter out = new BinWriter(64);
+        out.writeByte(FORMAT_V2);
+        writeHeader(out);
+        long positive = out.writeStore(sketch.getPositiveValueStore());
+        long negative = positive < 0 ? -1 : out.writeStore(sketch.getNegativeValueStore());
+        long zero = count - positive - negative;
+        if (negative < 0 || zero < 0) {
+            return toBytesV1();
+        }
+        out.writeVarLong(zero);
+        return out.toByteArray();
+    }
+
+    private void writeHeader(BinWriter out) {
+        if (relativeAccuracy == DEFAULT_RELATIVE_ACCURACY) {
+            out.writeByte(FLAG_DEFAULT_ACCURACY);
+        } else {
+            out.writeByte(FLAG_CUSTOM_ACCURACY);
+            out.writeLongLE(Double.doubleToRawLongBits(relativeAccuracy));
+        }
+        out.writeLongLE(Double.doubleToRawLongBits(min));
+        out.writeLongLE(Double.doubleToRawLongBits(max));
+        out.writeLongLE(Double.doubleToRawLongBits(sum));
+    }
+
+    /** Format 1, the library's bin encoding, as written before format 2 (compatibility tests, the encoding benchmark). */
+    public byte[] toBytesV1() {
         try {
+            BinWriter header = new BinWriter(32);
+            header.writeByte(FORMAT_V1);
+            writeHeader(header);
             GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
-            out.writeByte(FORMAT_V1);
-            if (relativeAccuracy == DEFAULT_RELATIVE_ACCURACY) {
-                out.writeByte(FLAG_DEFAULT_ACCURACY);
-            } else {
-                out.writeByte(FLAG_CUSTOM_ACCURACY);
-                out.writeLongLE(Double.doubleToRawLongBits(relativeAccuracy));
+            for (int i = 0; i < header.size; i++) {
+                out.writeByte(header.bytes[i]);
             }
-            out.writeLongLE(Double.doubleToRawLongBits(min));
-            out.writeLongLE(Double.doubleToRawLongBits(max));
-            out.writeLongLE(Double.doubleToRawLongBits(sum));
             sketch.encode(out, true);
             return out.trimmedCopy();
         } catch (IOException e) {
@@ -156,30 +194,229 @@ public final class LatencySketch {
         }
     }
 
+    private static boolean isWhole(double count) {
+        return count >= 0 && count <= MAX_WHOLE_COUNT && (double) (long) count == count;
+    }
+
+    /** Largest count stored as an integer: every whole double up to 2^53 is exact. */
+    private static final double MAX_WHOLE_COUNT = 9_007_199_254_740_992d;
+
     public static LatencySketch fromBytes(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new IllegalArgumentException("corrupt LatencySketch bytes: empty");
+        }
+        byte format = bytes[0];
+        if (format != FORMAT_V1 && format != FORMAT_V2) {
+            throw new IllegalArgumentException("unknown LatencySketch format " + format);
+        }
         try {
-            ByteArrayInput in = ByteArrayInput.wrap(bytes);
-            byte format = in.readByte();
-            if (format != FORMAT_V1) {
-                throw new IllegalArgumentException("unknown LatencySketch format " + format);
-            }
+            BinReader in = new BinReader(bytes, 1);
             byte flag = in.readByte();
             double accuracy = switch (flag) {
                 case FLAG_DEFAULT_ACCURACY -> DEFAULT_RELATIVE_ACCURACY;
                 case FLAG_CUSTOM_ACCURACY -> Double.longBitsToDouble(in.readLongLE());
                 default -> throw new IllegalArgumentException("unknown LatencySketch accuracy flag " + flag);
             };
+            if (!(accuracy > 0 && accuracy < 1)) {
+                throw new IllegalArgumentException("corrupt LatencySketch bytes: relative accuracy " + accuracy);
+            }
             double min = Double.longBitsToDouble(in.readLongLE());
             double max = Double.longBitsToDouble(in.readLongLE());
             double sum = Double.longBitsToDouble(in.readLongLE());
-            DDSketch ddSketch = DDSketch.decode(in, STORES, mapping(accuracy));
+            DDSketch ddSketch;
+            long count;
+            if (format == FORMAT_V1) {
+                ddSketch = DDSketch.decode(ByteArrayInput.wrap(bytes, in.position, bytes.length - in.position), STORES,
+                        mapping(accuracy));
+                count = Math.round(ddSketch.getCount());
+            } else {
+                Store positive = in.readStore();
+                Store negative = in.readStore();
+                long zero = in.readVarLong();
+                ddSketch = DDSketch.of(mapping(accuracy), negative, positive, zero);
+                count = Math.addExact(in.total, zero);
+                in.expectEnd();
+            }
             LatencySketch result = new LatencySketch(accuracy, ddSketch);
             result.min = min;
             result.max = max;
             result.sum = sum;
+            result.count = count;
             return result;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
+                    && iae.getMessage().startsWith("unknown LatencySketch")) {
+                throw iae;
+            }
             throw new IllegalArgumentException("corrupt LatencySketch bytes", e);
+        }
+    }
+
+    /** Growable byte array with the few writes format 2 needs; no locking, no checked exceptions. */
+    private static final class BinWriter {
+        private byte[] bytes;
+        private int size;
+        /** Previous bin index while a store is written. */
+        private int previous;
+        private boolean first;
+
+        BinWriter(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        void writeByte(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        void writeLongLE(long v) {
+            ensure(8);
+            for (int i = 0; i < 8; i++) {
+                bytes[size++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void writeVarLong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            bytes[size++] = (byte) v;
+        }
+
+        /**
+         * Writes the store's non-empty bins and returns their total count; -1 (and nothing usable written) if a
+         * count is not whole.
+         */
+        long writeStore(Store store) {
+            int[] bins = {0};
+            boolean[] whole = {true};
+            long[] total = {0};
+            store.forEach((index, count) -> {
+                bins[0]++;
+                whole[0] &= isWhole(count);
+                total[0] += (long) count;
+            });
+            if (!whole[0]) {
+                return -1;
+            }
+            writeVarLong(bins[0]);
+            first = true;
+            store.forEach((index, count) -> {
+                if (first) {
+                    writeVarLong(((long) index << 1) ^ ((long) index >> 63));
+                    first = false;
+                } else {
+                    writeVarLong((long) index - previous);
+                }
+                previous = index;
+                writeVarLong((long) count);
+            });
+            return total[0];
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
+    }
+
+    /** Reader of format 2 (and of the header both formats share). */
+    private static final class BinReader {
+        private final byte[] bytes;
+        private int position;
+        /** Sum of the bin counts read so far. */
+        private long total;
+
+        BinReader(byte[] bytes, int position) {
+            this.bytes = bytes;
+            this.position = position;
+        }
+
+        byte readByte() throws IOException {
+            if (position >= bytes.length) {
+                throw new IOException("truncated");
+            }
+            return bytes[position++];
+        }
+
+        long readLongLE() throws IOException {
+            if (position + 8 > bytes.length) {
+                throw new IOException("truncated");
+            }
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v |= (bytes[position++] & 0xFFL) << (8 * i);
+            }
+            return v;
+        }
+
+        long readVarLong() throws IOException {
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                byte b = readByte();
+                result |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return result;
+                }
+            }
+            throw new IOException("varint too long");
+        }
+
+        /**
+         * A store of the bins that follow. The outermost bins go in first, so the dense array is sized for the
+         * whole range once instead of growing (copy and re-centre) bin by bin.
+         */
+        Store readStore() throws IOException {
+            long n = readVarLong();
+            if (n < 0 || n > bytes.length - position) {
+                throw new IOException("bad bin count " + n);
+            }
+            int bins = (int) n;
+            Store store = STORES.get();
+            if (bins == 0) {
+                return store;
+            }
+            int[] indexes = new int[bins];
+            long[] counts = new long[bins];
+            long zigzag = readVarLong();
+            long index = (zigzag >>> 1) ^ -(zigzag & 1);
+            for (int i = 0; i < bins; i++) {
+                if (i > 0) {
+                    long gap = readVarLong();
+                    if (gap <= 0) {
+                        throw new IOException("bin indexes not increasing");
+                    }
+                    index += gap;
+                }
+                if (index < Integer.MIN_VALUE || index > Integer.MAX_VALUE) {
+                    throw new IOException("bin index out of range " + index);
+                }
+                long count = readVarLong();
+                if (count <= 0) {
+                    throw new IOException("bad bin count " + count);
+                }
+                indexes[i] = (int) index;
+                counts[i] = count;
+                total = Math.addExact(total, count);
+            }
+            store.add(indexes[bins - 1], (double) counts[bins - 1]);
+            for (int i = 0; i < bins - 1; i++) {
+                store.add(indexes[i], (double) counts[i]);
+            }
+            return store;
+        }
+
+        void expectEnd() throws IOException {
+            if (position != bytes.length) {
+                throw new IOException((bytes.length - position) + " bytes after the sketch");
+            }
         }
     }
 

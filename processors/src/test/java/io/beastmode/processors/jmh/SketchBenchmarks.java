@@ -47,6 +47,8 @@ public class SketchBenchmarks {
     private LatencySketch sketch;
     private LatencySketch full;
     private LatencySketch other;
+    private byte[] fullFormat1;
+    private byte[] fullFormat2;
     private WindowAggregate aggregate;
     private RequestObservation[] requests;
 
@@ -64,6 +66,8 @@ public class SketchBenchmarks {
             full.add(latencies[i]);
             other.add(latencies[i] * 1.5);
         }
+        fullFormat1 = full.toBytesV1();
+        fullFormat2 = full.toBytes();
         sketch = new LatencySketch();
         aggregate = new WindowAggregate();
         for (RequestObservation r : requests) {
@@ -87,6 +91,34 @@ public class SketchBenchmarks {
     @Benchmark
     public double sketchP99() {
         return full.quantile(0.99);
+    }
+
+    /** The bins in the library's encoding (format 1, written before): it sizes every bin both ways first. */
+    @Benchmark
+    public byte[] sketchToBytesFormat1() {
+        return full.toBytesV1();
+    }
+
+    /** The bins as index gaps and whole counts in one pass (format 2, written now). */
+    @Benchmark
+    public byte[] sketchToBytes() {
+        return full.toBytes();
+    }
+
+    @Benchmark
+    public LatencySketch sketchFromBytesFormat1() {
+        return LatencySketch.fromBytes(fullFormat1);
+    }
+
+    @Benchmark
+    public LatencySketch sketchFromBytes() {
+        return LatencySketch.fromBytes(fullFormat2);
+    }
+
+    /** Encoding a whole window aggregate (8 sketches and the counters), as each partial, save and close does. */
+    @Benchmark
+    public byte[] aggregateToBytes() {
+        return aggregate.toBytes();
     }
 
     /** What the topology does per event: read the stored bytes, add, write them back. */

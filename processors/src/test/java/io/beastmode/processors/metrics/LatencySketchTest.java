@@ -1,5 +1,6 @@
 package io.beastmode.processors.metrics;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -122,5 +123,69 @@ class LatencySketchTest {
         assertThatThrownBy(() -> s.add(Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LatencySketch.fromBytes(new byte[]{9})).isInstanceOf(IllegalArgumentException.class);
         assertThat(s.isEmpty()).isTrue();
+    }
+
+    @Test
+    void formatOneBytesWrittenBeforeStillReadAndAnswerTheSame() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 50; round++) {
+            LatencySketch s = new LatencySketch();
+            int n = random.nextInt(2_000);
+            for (int i = 0; i < n; i++) {
+                s.add(random.nextInt(20) == 0 ? 0.0 : Math.exp(random.nextGaussian() * 2 + 6));
+            }
+            byte[] v1 = s.toBytesV1();
+            byte[] v2 = s.toBytes();
+            assertThat(v1[0]).isEqualTo((byte) 1);
+            assertThat(v2[0]).isEqualTo((byte) 2);
+            LatencySketch fromV1 = LatencySketch.fromBytes(v1);
+            LatencySketch fromV2 = LatencySketch.fromBytes(v2);
+            for (LatencySketch back : List.of(fromV1, fromV2)) {
+                assertThat(back.count()).isEqualTo(s.count());
+                assertThat(back.sum()).isEqualTo(s.sum());
+                assertThat(back.toProtoBytes()).isEqualTo(s.toProtoBytes());
+                assertThat(back.toBytes()).isEqualTo(v2);
+                for (double q : new double[]{0, 0.5, 0.95, 0.99, 1}) {
+                    assertThat(back.quantile(q)).isEqualTo(s.quantile(q));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDecodedSketchMergesAndGrowsLikeOneBuiltFromValues() {
+        LatencySketch a = new LatencySketch();
+        LatencySketch b = new LatencySketch();
+        LatencySketch all = new LatencySketch();
+        for (int i = 0; i < 3_000; i++) {
+            double v = 0.5 + (i * 7919 % 100_000) * 1.3;
+            (i % 2 == 0 ? a : b).add(v);
+            all.add(v);
+        }
+        LatencySketch merged = LatencySketch.fromBytes(a.toBytes());
+        merged.merge(LatencySketch.fromBytes(b.toBytes()));
+        merged.add(1e7);
+        all.add(1e7);
+        // Same bins (the sum may differ in its last bit: it was added up in another order).
+        assertThat(java.util.Arrays.equals(merged.toProtoBytes(), all.toProtoBytes())).isTrue();
+        assertThat(merged.count()).isEqualTo(all.count());
+        assertThat(merged.quantile(0.99)).isEqualTo(all.quantile(0.99));
+    }
+
+    @Test
+    void corruptFormatTwoBytesAreRefusedWithAClearError() {
+        LatencySketch s = new LatencySketch();
+        for (int i = 1; i <= 100; i++) {
+            s.add(i);
+        }
+        byte[] good = s.toBytes();
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+        assertThatThrownBy(() -> LatencySketch.fromBytes(truncated))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> LatencySketch.fromBytes(trailing))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> LatencySketch.fromBytes(new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
     }
 }

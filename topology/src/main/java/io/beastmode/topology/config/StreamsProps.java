@@ -40,6 +40,10 @@ public final class StreamsProps {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.replicationFactor());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, c.numStandbyReplicas());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Restoring, even an empty changelog, ends on a fetch that finds nothing, and such a fetch waits out
+        // fetch.max.wait.ms (500 ms by default) at the broker: start-up took two of them, over 1 s of the 3 s it
+        // took to reach RUNNING. A fetch that finds data returns at once, so a shorter wait only speeds up the end.
+        p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.putAll(c.extraStreamsProps());
         // Whether the factor came from replication.factor or streams.replication.factor: from 3 replicas on, the
