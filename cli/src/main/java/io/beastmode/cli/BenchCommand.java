@@ -180,6 +180,7 @@ public final class BenchCommand implements Runnable {
             StringBuilder pipeline = new StringBuilder();
             StringBuilder raw = new StringBuilder();
             StringBuilder ratio = new StringBuilder();
+            StringBuilder cpu = new StringBuilder();
             for (Map<String, Object> r : results) {
                 String sep = pipeline.length() == 0 ? "" : " / ";
                 pipeline.append(sep).append(String.format(Locale.ROOT, "%,d",
@@ -187,9 +188,12 @@ public final class BenchCommand implements Runnable {
                 raw.append(sep).append(String.format(Locale.ROOT, "%,d",
                         (Long) ((Map<String, Object>) r.get("rawConsumer")).get("eventsPerSecond")));
                 ratio.append(sep).append(String.format(Locale.ROOT, "%.3f", (Double) r.get("ratio")));
+                cpu.append(sep).append(String.format(Locale.ROOT, "%.2f",
+                        (Double) ((Map<String, Object>) r.get("pipeline")).get("cpuMicrosPerEvent")));
             }
             return String.format(Locale.ROOT, "runs (first in a cold JVM): %d%npipeline events/s: %s%n"
-                    + "raw consumer events/s: %s%nratio pipeline/raw: %s", results.size(), pipeline, raw, ratio);
+                    + "raw consumer events/s: %s%nratio pipeline/raw: %s%npipeline CPU us per event: %s",
+                    results.size(), pipeline, raw, ratio, cpu);
         }
 
         @SuppressWarnings("unchecked")
@@ -205,6 +209,10 @@ public final class BenchCommand implements Runnable {
                     (Long) raw.get("eventsPerSecond"), (Double) raw.get("seconds")));
             sb.append(String.format(Locale.ROOT, "pipeline (%s): %,d events/s (%.2f s, start to last window)%n",
                     pipe.get("processingGuarantee"), (Long) pipe.get("eventsPerSecond"), (Double) pipe.get("seconds")));
+            sb.append(String.format(Locale.ROOT, "pipeline CPU (whole JVM, broker included): %.1f s, %.2f us per event; "
+                            + "JIT compiling %.1f s, GC %.1f s%n", (Double) pipe.get("processCpuSeconds"),
+                    (Double) pipe.get("cpuMicrosPerEvent"), (Double) pipe.get("jitCompileSeconds"),
+                    (Double) pipe.get("gcSeconds")));
             sb.append(String.format(Locale.ROOT, "ratio pipeline/raw: %.3f%n", (Double) r.get("ratio")));
             sb.append(String.format(Locale.ROOT, "check: requests preloaded %,d, counted in final 1m ALL windows %,d "
                             + "(%d windows, %d duplicates, %d dead letters, %d late): %s%n",

@@ -33,6 +33,8 @@ class BenchIT {
         assertThat(json.path("rawConsumer").path("eventsPerSecond").asDouble()).isPositive();
         assertThat(json.path("pipeline").path("eventsPerSecond").asDouble()).isPositive();
         assertThat(json.path("pipeline").path("processingGuarantee").asText()).isEqualTo("exactly_once_v2");
+        assertThat(json.path("pipeline").path("processCpuSeconds").asDouble()).isPositive();
+        assertThat(json.path("pipeline").path("cpuMicrosPerEvent").asDouble()).isPositive();
         assertThat(json.path("ratio").asDouble()).isPositive();
         assertThat(json.has("targets")).isTrue();
     }

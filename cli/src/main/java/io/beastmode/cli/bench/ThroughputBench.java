@@ -81,7 +81,9 @@ public final class ThroughputBench {
             double pipelineSeconds;
             long deadLetters;
             long late;
+            JvmCost cost;
             try (WindowWatcher watcher = new WindowWatcher(config, windowMs, preload.lastWindowStart(), null)) {
+                JvmCost.Mark costFrom = JvmCost.mark();
                 long t0 = System.nanoTime();
                 try (BeastPipeline pipeline = BeastPipeline.start(config, null)) {
                     long end = -1;
@@ -100,6 +102,7 @@ public final class ThroughputBench {
                                 + ", events in " + pipeline.metrics().toMap() + ")");
                     }
                     pipelineSeconds = (end - t0) / 1e9;
+                    cost = JvmCost.since(costFrom);
                     deadLetters = pipeline.metrics().totalDeadLetters();
                     late = pipeline.metrics().lateRecords();
                 }
@@ -132,6 +135,12 @@ public final class ThroughputBench {
             pipe.put("processingGuarantee", config.processingGuarantee());
             pipe.put("seconds", round(pipelineSeconds));
             pipe.put("eventsPerSecond", Math.round(pipelineRate));
+            // CPU of this whole JVM (broker, registry client, pipeline, watcher) while the pipeline ran: steadier
+            // than the rate on a shared machine, and it shows how much the JIT compilers and the GC took.
+            pipe.put("processCpuSeconds", round(cost.cpuSeconds()));
+            pipe.put("cpuMicrosPerEvent", round(cost.cpuSeconds() * 1e6 / preload.events()));
+            pipe.put("jitCompileSeconds", round(cost.compileSeconds()));
+            pipe.put("gcSeconds", round(cost.gcSeconds()));
             out.put("pipeline", pipe);
             out.put("ratio", round(ratio));
             Map<String, Object> check = new LinkedHashMap<>();

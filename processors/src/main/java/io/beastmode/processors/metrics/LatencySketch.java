@@ -5,6 +5,7 @@ import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.store.BinAcceptor;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
 
@@ -253,12 +254,14 @@ public final class LatencySketch {
     }
 
     /** Growable byte array with the few writes format 2 needs; no locking, no checked exceptions. */
-    private static final class BinWriter {
+    private static final class BinWriter implements BinAcceptor {
         private byte[] bytes;
         private int size;
-        /** Previous bin index while a store is written. */
+        /** While a store is written: previous bin index, bins and their total so far, whether all counts are whole. */
         private int previous;
-        private boolean first;
+        private int bins;
+        private long total;
+        private boolean whole;
 
         BinWriter(int capacity) {
             bytes = new byte[capacity];
@@ -292,34 +295,56 @@ public final class LatencySketch {
         }
 
         /**
-         * Writes the store's non-empty bins and returns their total count; -1 (and nothing usable written) if a
-         * count is not whole.
+         * Writes the store's non-empty bins in one pass and returns their total count; -1 (and nothing usable
+         * written) if a count is not whole. The bin count goes first but is only known at the end, so it is written
+         * into three bytes kept for it: a varint padded with continuation bytes (at most 2^21 bins; a store holds at
+         * most {@value LatencySketch#MAX_BINS}), which any varint reader reads.
          */
         long writeStore(Store store) {
-            int[] bins = {0};
-            boolean[] whole = {true};
-            long[] total = {0};
-            store.forEach((index, count) -> {
-                bins[0]++;
-                whole[0] &= isWhole(count);
-                total[0] += (long) count;
-            });
-            if (!whole[0]) {
+            int countAt = size;
+            ensure(3);
+            size += 3;
+            bins = 0;
+            total = 0;
+            whole = true;
+            store.forEach(this);
+            if (!whole || bins >= 1 << 21) {
                 return -1;
             }
-            writeVarLong(bins[0]);
-            first = true;
-            store.forEach((index, count) -> {
-                if (first) {
-                    writeVarLong(((long) index << 1) ^ ((long) index >> 63));
-                    first = false;
-                } else {
-                    writeVarLong((long) index - previous);
-                }
-                previous = index;
-                writeVarLong((long) count);
-            });
-            return total[0];
+            bytes[countAt] = (byte) ((bins & 0x7F) | 0x80);
+            bytes[countAt + 1] = (byte) (((bins >>> 7) & 0x7F) | 0x80);
+            bytes[countAt + 2] = (byte) (bins >>> 14);
+            return total;
+        }
+
+        @Override
+        public void accept(int index, double count) {
+            if (!whole || !isWhole(count)) {
+                whole = false;
+                return;
+            }
+            long c = (long) count;
+            if (bins == 0) {
+                writeVarLong(((long) index << 1) ^ ((long) index >> 63));
+                writeVarLong(c);
+            } else {
+                writeBin((long) index - previous, c);
+            }
+            previous = index;
+            bins++;
+            total += c;
+        }
+
+        /** A gap and a count; most bins are next to the previous one and hold few values: two bytes. */
+        private void writeBin(long gap, long count) {
+            if ((gap | count) < 0x80) {
+                ensure(2);
+                bytes[size++] = (byte) gap;
+                bytes[size++] = (byte) count;
+            } else {
+                writeVarLong(gap);
+                writeVarLong(count);
+            }
         }
 
         byte[] toByteArray() {

@@ -1,0 +1,38 @@
+package io.beastmode.cli.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+
+/**
+ * What this JVM spent between two points: CPU time of the process, time in the JIT compilers and in garbage
+ * collection (the JVM's own counters). The bench runs the broker and the pipeline in one JVM, so the CPU time is
+ * their sum; a rate can swing with the machine's other load, the CPU time per event much less.
+ */
+record JvmCost(double cpuSeconds, double compileSeconds, double gcSeconds) {
+
+    /** The counters at one point; -1 where the JVM does not offer one. */
+    record Mark(long cpuNanos, long compileMillis, long gcMillis) {
+    }
+
+    static Mark mark() {
+        long cpu = -1;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            cpu = os.getProcessCpuTime();
+        }
+        var compilation = ManagementFactory.getCompilationMXBean();
+        long compile = compilation != null && compilation.isCompilationTimeMonitoringSupported()
+                ? compilation.getTotalCompilationTime() : -1;
+        long gc = 0;
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, bean.getCollectionTime());
+        }
+        return new Mark(cpu, compile, gc);
+    }
+
+    static JvmCost since(Mark from) {
+        Mark to = mark();
+        return new JvmCost(from.cpuNanos() < 0 || to.cpuNanos() < 0 ? Double.NaN : (to.cpuNanos() - from.cpuNanos()) / 1e9,
+                from.compileMillis() < 0 ? Double.NaN : (to.compileMillis() - from.compileMillis()) / 1e3,
+                (to.gcMillis() - from.gcMillis()) / 1e3);
+    }
+}
