@@ -145,8 +145,8 @@ public final class LatencySketch {
      * Compact form for state stores and the repartition topic: a format byte, the accuracy (only when not the
      * default), exact min, max and sum, then the bins (index mapping omitted since it follows from the accuracy).
      *
-     * <p>Format 2 (written now): the zero count, then per store (positive, then negative) the number of non-empty
-     * bins, the first index (zig-zag varint) and each further index as the gap to the previous one, each with its
+     * <p>Format 2 (written now): per store (positive, then negative) the number of non-empty bins, the first index
+     * (zig-zag varint) and each further index as the gap to the previous one, each with its count, then the zero
      * count, all varints. Counts are whole numbers here (values are added one at a time and merges add counts), so
      * they are stored as integers. The library's own encoding (format 1, still read) first sizes every bin of the
      * dense range both ways to pick a dense or sparse layout; that sizing was the largest single cost of the
@@ -415,8 +415,8 @@ public final class LatencySketch {
             for (int i = 0; i < bins; i++) {
                 if (i > 0) {
                     long gap = readVarLong();
-                    if (gap <= 0) {
-                        throw new IOException("bin indexes not increasing");
+                    if (gap <= 0 || gap > 0xFFFF_FFFFL) {
+                        throw new IOException("bad bin index gap " + gap);
                     }
                     index += gap;
                 }
