@@ -216,10 +216,10 @@ public final class LatencySketch {
             double accuracy = switch (flag) {
                 case FLAG_DEFAULT_ACCURACY -> DEFAULT_RELATIVE_ACCURACY;
                 case FLAG_CUSTOM_ACCURACY -> Double.longBitsToDouble(in.readLongLE());
-                default -> throw new IllegalArgumentException("unknown LatencySketch accuracy flag " + flag);
+                default -> throw new IOException("unknown accuracy flag " + flag);
             };
             if (!(accuracy > 0 && accuracy < 1)) {
-                throw new IllegalArgumentException("corrupt LatencySketch bytes: relative accuracy " + accuracy);
+                throw new IOException("relative accuracy " + accuracy);
             }
             double min = Double.longBitsToDouble(in.readLongLE());
             double max = Double.longBitsToDouble(in.readLongLE());
@@ -245,11 +245,8 @@ public final class LatencySketch {
             result.count = count;
             return result;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
-                    && iae.getMessage().startsWith("unknown LatencySketch")) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("corrupt LatencySketch bytes", e);
+            // Short reads, bad varints and the library's own refusals (format 1) alike: the bytes are not a sketch.
+            throw new IllegalArgumentException("corrupt LatencySketch bytes: " + e.getMessage(), e);
         }
     }
 

@@ -187,5 +187,8 @@ class LatencySketchTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
         assertThatThrownBy(() -> LatencySketch.fromBytes(new byte[0]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> LatencySketch.fromBytes(new byte[]{2, 7}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt")
+                .hasMessageContaining("accuracy flag 7");
     }
 }
