@@ -125,6 +125,28 @@ public final class LatencySketch {
         return Math.max(min, Math.min(max, sketch.getValueAtQuantile(q)));
     }
 
+    /**
+     * Several quantiles (see {@link #quantile}), in the order asked; NaN each when empty. Asked alone, each quantile
+     * makes the library sum every bin of both stores to count them first; asked together, they are counted once.
+     */
+    public double[] quantiles(double... qs) {
+        for (double q : qs) {
+            if (q < 0 || q > 1) {
+                throw new IllegalArgumentException("quantile must be in [0,1]: " + q);
+            }
+        }
+        double[] values = new double[qs.length];
+        if (isEmpty()) {
+            Arrays.fill(values, Double.NaN);
+            return values;
+        }
+        double[] raw = sketch.getValuesAtQuantiles(qs);
+        for (int i = 0; i < qs.length; i++) {
+            values[i] = Math.max(min, Math.min(max, raw[i]));
+        }
+        return values;
+    }
+
     public double min() {
         return isEmpty() ? Double.NaN : min;
     }
@@ -153,7 +175,7 @@ public final class LatencySketch {
      * pipeline's per-window work in a profile. Should a count ever not be whole, format 1 is written instead.
      */
     public byte[] toBytes() {
-        BinWriter out = new BinWriter(64);
+        BinWriter out = new BinWriter(encodedSizeEstimate());
         out.writeByte(FORMAT_V2);
         writeHeader(out);
         long positive = out.writeStore(sketch.getPositiveValueStore());
@@ -164,6 +186,19 @@ public final class LatencySketch {
         }
         out.writeVarLong(zero);
         return out.toByteArray();
+    }
+
+    /**
+     * Bytes format 2 takes when most bins are next to each other with counts below 128 (two bytes a bin): sized up
+     * front, the writer does not grow and copy its array several times for a large sketch. A dense store's range is
+     * known without walking it.
+     */
+    private int encodedSizeEstimate() {
+        return 64 + binBytesEstimate(sketch.getPositiveValueStore()) + binBytesEstimate(sketch.getNegativeValueStore());
+    }
+
+    private static int binBytesEstimate(Store store) {
+        return store.isEmpty() ? 0 : 16 + 2 * Math.min(MAX_BINS, store.getMaxIndex() - store.getMinIndex() + 1);
     }
 
     private void writeHeader(BinWriter out) {

@@ -110,8 +110,8 @@ final class RequestFamily {
         if (sketch == null || sketch.isEmpty()) {
             return null;
         }
-        return new LatencyStats(sketch.count(), sketch.quantile(0.50), sketch.quantile(0.95), sketch.quantile(0.99),
-                sketch.max(), sketch.mean());
+        double[] q = sketch.quantiles(0.50, 0.95, 0.99);
+        return new LatencyStats(sketch.count(), q[0], q[1], q[2], sketch.max(), sketch.mean());
     }
 
     UsageStats usageStats() {

@@ -2,9 +2,9 @@ package io.beastmode.processors.metrics;
 
 import io.beastmode.processors.metrics.MetricsSnapshot.CostStats;
 
+import io.beastmode.processors.io.ByteArrayDataOutput;
 import io.beastmode.processors.io.UnsyncByteStreams;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.BiConsumer;
@@ -168,8 +168,7 @@ public final class WindowAggregate {
     /** Versioned compact binary form: format byte, tolerance, a bit set of present families, then each family. */
     public byte[] toBytes() {
         try {
-            UnsyncByteStreams.Output bytes = new UnsyncByteStreams.Output(256);
-            DataOutputStream out = new DataOutputStream(bytes);
+            ByteArrayDataOutput out = new ByteArrayDataOutput(256);
             out.writeByte(FORMAT_V1);
             out.writeDouble(qualityTolerance);
             int present = (requests != null ? HAS_REQUESTS : 0) | (cache != null ? HAS_CACHE : 0)
@@ -187,8 +186,7 @@ public final class WindowAggregate {
             if (cost != null) {
                 cost.write(out);
             }
-            out.flush();
-            return bytes.toByteArray();
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory streams do not fail
         }

@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 public class SketchBenchmarks {
 
     private static final int WINDOW_VALUES = 1000; // about three minutes of the Azure conv trace
+    /** Events per partial: a busy key gets tens between two 100 ms commits, most keys a few. */
+    private static final int PARTIAL_EVENTS = 16;
 
     private double[] latencies;
     private int next;
@@ -50,6 +52,7 @@ public class SketchBenchmarks {
     private byte[] fullFormat1;
     private byte[] fullFormat2;
     private WindowAggregate aggregate;
+    private WindowAggregate openWindow;
     private RequestObservation[] requests;
 
     @Setup(Level.Trial)
@@ -73,6 +76,7 @@ public class SketchBenchmarks {
         for (RequestObservation r : requests) {
             aggregate.addRequest(r);
         }
+        openWindow = aggregate.copy();
     }
 
     @Benchmark
@@ -132,6 +136,20 @@ public class SketchBenchmarks {
     @Benchmark
     public WindowAggregate aggregateAdd() {
         return aggregate.addRequest(requests[next++ % WINDOW_VALUES]);
+    }
+
+    /**
+     * A partial's life in the topology: a fresh aggregate takes a few events of one key and window (between two
+     * commits of the decode task), is encoded for the repartition topic, decoded downstream and merged into the
+     * window's open aggregate. Fresh sketches grow their bin arrays value by value, which a full one never does.
+     */
+    @Benchmark
+    public WindowAggregate partialLifecycle() {
+        WindowAggregate partial = new WindowAggregate();
+        for (int i = 0; i < PARTIAL_EVENTS; i++) {
+            partial.addRequest(requests[next++ % WINDOW_VALUES]);
+        }
+        return openWindow.merge(WindowAggregate.fromBytes(partial.toBytes()));
     }
 
     /** Naive exact store: keep every value, sort a copy for each percentile query. */

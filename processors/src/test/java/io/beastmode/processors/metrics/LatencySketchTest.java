@@ -14,6 +14,25 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 class LatencySketchTest {
 
     @Test
+    void quantilesAskedTogetherEqualEachAskedAlone() {
+        Random random = new Random(3);
+        for (int round = 0; round < 30; round++) {
+            LatencySketch s = new LatencySketch();
+            int n = 1 + random.nextInt(2000);
+            for (int i = 0; i < n; i++) {
+                s.add(random.nextInt(10) == 0 ? 0.0 : 50 * Math.exp(2 * random.nextGaussian()));
+            }
+            double[] qs = {0.0, 0.5, 0.95, 0.99, 1.0, random.nextDouble()};
+            double[] together = s.quantiles(qs);
+            for (int i = 0; i < qs.length; i++) {
+                assertThat(together[i]).as("round %d q %s", round, qs[i]).isEqualTo(s.quantile(qs[i]));
+            }
+        }
+        assertThat(new LatencySketch().quantiles(0.5, 0.99)).containsExactly(Double.NaN, Double.NaN);
+        assertThatThrownBy(() -> new LatencySketch().quantiles(0.5, 1.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void quantilesTargetTheLowerNearestRank() {
         // Widely spaced values so that each rank is identifiable despite the 0.5% relative error.
         LatencySketch s = new LatencySketch();
