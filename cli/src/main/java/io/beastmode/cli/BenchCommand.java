@@ -181,6 +181,7 @@ public final class BenchCommand implements Runnable {
             StringBuilder raw = new StringBuilder();
             StringBuilder ratio = new StringBuilder();
             StringBuilder cpu = new StringBuilder();
+            StringBuilder streamCpu = new StringBuilder();
             for (Map<String, Object> r : results) {
                 String sep = pipeline.length() == 0 ? "" : " / ";
                 pipeline.append(sep).append(String.format(Locale.ROOT, "%,d",
@@ -190,10 +191,13 @@ public final class BenchCommand implements Runnable {
                 ratio.append(sep).append(String.format(Locale.ROOT, "%.3f", (Double) r.get("ratio")));
                 cpu.append(sep).append(String.format(Locale.ROOT, "%.2f",
                         (Double) ((Map<String, Object>) r.get("pipeline")).get("cpuMicrosPerEvent")));
+                streamCpu.append(sep).append(String.format(Locale.ROOT, "%.2f",
+                        (Double) ((Map<String, Object>) r.get("pipeline")).get("streamThreadMicrosPerEvent")));
             }
             return String.format(Locale.ROOT, "runs (first in a cold JVM): %d%npipeline events/s: %s%n"
-                    + "raw consumer events/s: %s%nratio pipeline/raw: %s%npipeline CPU us per event: %s",
-                    results.size(), pipeline, raw, ratio, cpu);
+                    + "raw consumer events/s: %s%nratio pipeline/raw: %s%npipeline CPU us per event: %s%n"
+                    + "stream threads' CPU us per event: %s",
+                    results.size(), pipeline, raw, ratio, cpu, streamCpu);
         }
 
         @SuppressWarnings("unchecked")
@@ -213,6 +217,13 @@ public final class BenchCommand implements Runnable {
                             + "JIT compiling %.1f s, GC %.1f s%n", (Double) pipe.get("processCpuSeconds"),
                     (Double) pipe.get("cpuMicrosPerEvent"), (Double) pipe.get("jitCompileSeconds"),
                     (Double) pipe.get("gcSeconds")));
+            Map<String, Object> time = (Map<String, Object>) pipe.get("streamThreadTime");
+            sb.append(String.format(Locale.ROOT, "stream threads' CPU: %.1f s, %.2f us per event; share of their time "
+                            + "processing %.2f, polling %.2f, committing %.2f, punctuating %.2f; blocked on clients %.1f s%n",
+                    (Double) pipe.get("streamThreadCpuSeconds"), (Double) pipe.get("streamThreadMicrosPerEvent"),
+                    (Double) time.get("process-ratio"), (Double) time.get("poll-ratio"),
+                    (Double) time.get("commit-ratio"), (Double) time.get("punctuate-ratio"),
+                    (Double) time.get("blockedSeconds")));
             sb.append(String.format(Locale.ROOT, "ratio pipeline/raw: %.3f%n", (Double) r.get("ratio")));
             sb.append(String.format(Locale.ROOT, "check: requests preloaded %,d, counted in final 1m ALL windows %,d "
                             + "(%d windows, %d duplicates, %d dead letters, %d late): %s%n",

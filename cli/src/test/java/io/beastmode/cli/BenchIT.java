@@ -35,6 +35,9 @@ class BenchIT {
         assertThat(json.path("pipeline").path("processingGuarantee").asText()).isEqualTo("exactly_once_v2");
         assertThat(json.path("pipeline").path("processCpuSeconds").asDouble()).isPositive();
         assertThat(json.path("pipeline").path("cpuMicrosPerEvent").asDouble()).isPositive();
+        // The stream threads are part of the JVM, so their CPU is some but not all of it.
+        assertThat(json.path("pipeline").path("streamThreadCpuSeconds").asDouble()).isPositive()
+                .isLessThan(json.path("pipeline").path("processCpuSeconds").asDouble());
         assertThat(json.path("ratio").asDouble()).isPositive();
         assertThat(json.has("targets")).isTrue();
     }

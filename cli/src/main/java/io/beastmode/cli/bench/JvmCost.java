@@ -2,6 +2,7 @@ package io.beastmode.cli.bench;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 
 /**
  * What this JVM spent between two points: CPU time of the process, time in the JIT compilers and in garbage
@@ -27,6 +28,28 @@ record JvmCost(double cpuSeconds, double compileSeconds, double gcSeconds) {
             gc += Math.max(0, bean.getCollectionTime());
         }
         return new Mark(cpu, compile, gc);
+    }
+
+    /**
+     * CPU seconds the application's Kafka Streams threads have used since they started (each run starts a new
+     * pipeline, so: this run). Of the JVM's CPU this is the part the pipeline's own processing takes, without the
+     * broker, the clients' network threads and the JIT compilers, which share the machine's cores with it; -1 if the
+     * JVM does not measure thread CPU time.
+     */
+    static double streamThreadCpuSeconds(String applicationId) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        long nanos = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName();
+            // Kafka Streams names them <application.id>-<process uuid>-StreamThread-<n>.
+            if (name.startsWith(applicationId + "-") && name.contains("-StreamThread-")) {
+                nanos += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return nanos / 1e9;
     }
 
     static JvmCost since(Mark from) {

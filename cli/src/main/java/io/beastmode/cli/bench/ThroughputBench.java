@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,6 +83,8 @@ public final class ThroughputBench {
             long deadLetters;
             long late;
             JvmCost cost;
+            double streamThreadSeconds;
+            Map<String, Object> threadTime;
             try (WindowWatcher watcher = new WindowWatcher(config, windowMs, preload.lastWindowStart(), null)) {
                 JvmCost.Mark costFrom = JvmCost.mark();
                 long t0 = System.nanoTime();
@@ -103,6 +106,8 @@ public final class ThroughputBench {
                     }
                     pipelineSeconds = (end - t0) / 1e9;
                     cost = JvmCost.since(costFrom);
+                    streamThreadSeconds = JvmCost.streamThreadCpuSeconds(config.applicationId());
+                    threadTime = threadTimeShares(pipeline.streams());
                     deadLetters = pipeline.metrics().totalDeadLetters();
                     late = pipeline.metrics().lateRecords();
                 }
@@ -139,6 +144,10 @@ public final class ThroughputBench {
             // than the rate on a shared machine, and it shows how much the JIT compilers and the GC took.
             pipe.put("processCpuSeconds", round(cost.cpuSeconds()));
             pipe.put("cpuMicrosPerEvent", round(cost.cpuSeconds() * 1e6 / preload.events()));
+            // The stream threads' own CPU: what the pipeline's processing costs, apart from what shares the cores.
+            pipe.put("streamThreadCpuSeconds", round(streamThreadSeconds));
+            pipe.put("streamThreadMicrosPerEvent", round(streamThreadSeconds * 1e6 / preload.events()));
+            pipe.put("streamThreadTime", threadTime);
             pipe.put("jitCompileSeconds", round(cost.compileSeconds()));
             pipe.put("gcSeconds", round(cost.gcSeconds()));
             out.put("pipeline", pipe);
@@ -164,6 +173,36 @@ public final class ThroughputBench {
             }
             deleteRecursively(stateDir);
         }
+    }
+
+    private static final List<String> THREAD_RATIOS = List.of("process-ratio", "poll-ratio", "commit-ratio",
+            "punctuate-ratio");
+
+    /**
+     * Where the stream threads' time went, from Kafka Streams' thread metrics: the share of wall time processing,
+     * polling, committing and punctuating (each over the metrics' last sample window, the mean over the threads),
+     * and the seconds they spent blocked on the consumer and producer since they started (summed).
+     */
+    static Map<String, Object> threadTimeShares(org.apache.kafka.streams.KafkaStreams streams) {
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        THREAD_RATIOS.forEach(r -> ratios.put(r, new java.util.ArrayList<>()));
+        double[] blockedNanos = {0};
+        streams.metrics().forEach((name, metric) -> {
+            if (!name.group().equals("stream-thread-metrics") || !(metric.metricValue() instanceof Double v)
+                    || v.isNaN()) {
+                return;
+            }
+            if (ratios.containsKey(name.name())) {
+                ratios.get(name.name()).add(v);
+            } else if (name.name().equals("blocked-time-ns-total")) {
+                blockedNanos[0] += v;
+            }
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        ratios.forEach((r, values) -> out.put(r, round(values.stream().mapToDouble(Double::doubleValue).average()
+                .orElse(Double.NaN))));
+        out.put("blockedSeconds", round(blockedNanos[0] / 1e9));
+        return out;
     }
 
     /** The bench's own topics: the prefixed contract topics and the application's internal ones. */
