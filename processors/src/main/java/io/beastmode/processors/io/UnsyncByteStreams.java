@@ -1,53 +1,17 @@
 package io.beastmode.processors.io;
 
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.Arrays;
 
 /**
- * In-memory byte streams without locks, for the state and wire codecs. {@code ByteArrayOutputStream.write(int)} and
- * {@code ByteArrayInputStream.read()} are synchronized, and a {@code DataOutputStream} writing varints calls them once
- * per byte: in a profile of {@code beast bench throughput} that lock was the single hottest frame of the stream
- * thread. These are confined to one thread, like every codec call.
+ * In-memory byte input without locks, for the state and wire codecs. {@code ByteArrayInputStream.read()} is
+ * synchronized, and a {@code DataInputStream} reading varints calls it once per byte: in a profile of
+ * {@code beast bench throughput} that lock (and its twin in {@code ByteArrayOutputStream}) was the single hottest
+ * frame of the stream thread. Confined to one thread, like every codec call; writing goes through
+ * {@link ByteArrayDataOutput}.
  */
 public final class UnsyncByteStreams {
 
     private UnsyncByteStreams() {
-    }
-
-    /** A growing byte array. */
-    public static final class Output extends OutputStream {
-        private byte[] buf;
-        private int count;
-
-        public Output(int initialCapacity) {
-            buf = new byte[Math.max(16, initialCapacity)];
-        }
-
-        @Override
-        public void write(int b) {
-            if (count == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (len > buf.length - count) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
-            }
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
-        }
-
-        public int size() {
-            return count;
-        }
-
-        public byte[] toByteArray() {
-            return Arrays.copyOf(buf, count);
-        }
     }
 
     /** Reads a byte array (or a part of one). */

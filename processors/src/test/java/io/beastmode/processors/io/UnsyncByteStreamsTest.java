@@ -3,7 +3,6 @@ package io.beastmode.processors.io;
 import org.junit.jupiter.api.Test;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,18 +12,16 @@ class UnsyncByteStreamsTest {
 
     @Test
     void whatTheOutputGrowsToTheInputReadsBackAndThenEnds() throws Exception {
-        UnsyncByteStreams.Output bytes = new UnsyncByteStreams.Output(1);
-        DataOutputStream out = new DataOutputStream(bytes);
+        ByteArrayDataOutput out = new ByteArrayDataOutput(1);
         for (int i = 0; i < 1000; i++) {
             out.writeByte(i);
         }
         out.writeLong(-42L);
         out.write(new byte[] {7, 8, 9}, 1, 2);
         out.writeUTF("välue");
-        out.flush();
-        assertThat(bytes.size()).isEqualTo(1000 + 8 + 2 + 2 + 6);
+        assertThat(out.size()).isEqualTo(1000 + 8 + 2 + 2 + 6);
 
-        byte[] written = bytes.toByteArray();
+        byte[] written = out.toByteArray();
         DataInputStream in = new DataInputStream(new UnsyncByteStreams.Input(written));
         for (int i = 0; i < 1000; i++) {
             assertThat(in.readByte()).isEqualTo((byte) i);

@@ -9,9 +9,10 @@ import io.beastmode.topology.model.Observation.Kind;
 import io.beastmode.topology.model.Observation.Provenance;
 import org.apache.kafka.common.errors.SerializationException;
 
+import io.beastmode.processors.io.ByteArrayDataOutput;
 import io.beastmode.processors.io.UnsyncByteStreams;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,8 +33,7 @@ public final class ObservationSerde extends SelfSerde<Observation> {
             return null;
         }
         try {
-            UnsyncByteStreams.Output bytes = new UnsyncByteStreams.Output(128);
-            DataOutputStream out = new DataOutputStream(bytes);
+            ByteArrayDataOutput out = new ByteArrayDataOutput(128);
             out.writeByte(FORMAT_V1);
             out.writeByte(o.kind().ordinal());
             switch (o.kind()) {
@@ -104,8 +104,7 @@ public final class ObservationSerde extends SelfSerde<Observation> {
                     out.write(p.originalKey());
                 }
             }
-            out.flush();
-            return bytes.toByteArray();
+            return out.toByteArray();
         } catch (IOException e) {
             throw new SerializationException("cannot serialize observation", e);
         }
@@ -166,7 +165,7 @@ public final class ObservationSerde extends SelfSerde<Observation> {
         }
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    private static void writeString(DataOutput out, String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
             out.writeUTF(s);
@@ -177,7 +176,7 @@ public final class ObservationSerde extends SelfSerde<Observation> {
         return in.readBoolean() ? in.readUTF() : null;
     }
 
-    private static void writeDouble(DataOutputStream out, Double d) throws IOException {
+    private static void writeDouble(DataOutput out, Double d) throws IOException {
         out.writeBoolean(d != null);
         if (d != null) {
             out.writeDouble(d);
