@@ -38,6 +38,13 @@ class BenchIT {
         // The stream threads are part of the JVM, so their CPU is some but not all of it.
         assertThat(json.path("pipeline").path("streamThreadCpuSeconds").asDouble()).isPositive()
                 .isLessThan(json.path("pipeline").path("processCpuSeconds").asDouble());
+        JsonNode time = json.path("pipeline").path("streamThreadTime");
+        for (String ratio : new String[] {"process-ratio", "poll-ratio", "commit-ratio", "punctuate-ratio"}) {
+            assertThat(time.path(ratio).isNumber()).as(ratio + " in " + time).isTrue();
+            assertThat(time.path(ratio).asDouble()).as(ratio).isBetween(0.0, 1.0);
+        }
+        assertThat(time.path("process-ratio").asDouble()).isPositive();
+        assertThat(time.path("blockedSeconds").asDouble()).isNotNegative();
         assertThat(json.path("ratio").asDouble()).isPositive();
         assertThat(json.has("targets")).isTrue();
     }

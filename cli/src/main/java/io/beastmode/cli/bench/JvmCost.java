@@ -3,6 +3,10 @@ package io.beastmode.cli.bench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 
 /**
  * What this JVM spent between two points: CPU time of the process, time in the JIT compilers and in garbage
@@ -31,21 +35,22 @@ record JvmCost(double cpuSeconds, double compileSeconds, double gcSeconds) {
     }
 
     /**
-     * CPU seconds the application's Kafka Streams threads have used since they started (each run starts a new
-     * pipeline, so: this run). Of the JVM's CPU this is the part the pipeline's own processing takes, without the
+     * CPU seconds the given Kafka Streams instance's stream threads have used since they started (each run starts a
+     * new pipeline, so: this run). Of the JVM's CPU this is the part the pipeline's own processing takes, without the
      * broker, the clients' network threads and the JIT compilers, which share the machine's cores with it; -1 if the
      * JVM does not measure thread CPU time.
      */
-    static double streamThreadCpuSeconds(String applicationId) {
+    static double streamThreadCpuSeconds(KafkaStreams streams) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
             return -1;
         }
+        // The names Kafka Streams reports for its own threads, rather than a guess at its naming scheme.
+        Set<String> names = streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName)
+                .collect(Collectors.toSet());
         long nanos = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            String name = t.getName();
-            // Kafka Streams names them <application.id>-<process uuid>-StreamThread-<n>.
-            if (name.startsWith(applicationId + "-") && name.contains("-StreamThread-")) {
+            if (names.contains(t.getName())) {
                 nanos += Math.max(0, threads.getThreadCpuTime(t.getId()));
             }
         }

@@ -212,12 +212,9 @@ public final class LatencyBench {
     /** Commit, poll and process latency (avg and max, ms) of a Streams app's threads, the worst thread's. */
     static Map<String, Object> threadLatencies(org.apache.kafka.streams.KafkaStreams streams) {
         Map<String, Object> out = new TreeMap<>();
-        streams.metrics().forEach((name, metric) -> {
-            if (name.group().equals("stream-thread-metrics") && THREAD_LATENCIES.contains(name.name())
-                    && metric.metricValue() instanceof Double v && !v.isNaN()) {
-                out.merge(name.name() + "-ms", ThroughputBench.round(v), (a, b) -> Math.max((Double) a, (Double) b));
-            }
-        });
+        ThroughputBench.threadMetrics(streams, THREAD_LATENCIES).forEach((name, values) -> values.stream()
+                .mapToDouble(Double::doubleValue).max()
+                .ifPresent(worst -> out.put(name + "-ms", ThroughputBench.round(worst))));
         return out;
     }
 

@@ -4,12 +4,16 @@ import io.beastmode.clients.TopicAdmin;
 import io.beastmode.topology.BeastPipeline;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.config.PipelineTopics;
+import org.apache.kafka.streams.KafkaStreams;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Map;
 
 /**
@@ -106,7 +110,7 @@ public final class ThroughputBench {
                     }
                     pipelineSeconds = (end - t0) / 1e9;
                     cost = JvmCost.since(costFrom);
-                    streamThreadSeconds = JvmCost.streamThreadCpuSeconds(config.applicationId());
+                    streamThreadSeconds = JvmCost.streamThreadCpuSeconds(pipeline.streams());
                     threadTime = threadTimeShares(pipeline.streams());
                     deadLetters = pipeline.metrics().totalDeadLetters();
                     late = pipeline.metrics().lateRecords();
@@ -177,32 +181,38 @@ public final class ThroughputBench {
 
     private static final List<String> THREAD_RATIOS = List.of("process-ratio", "poll-ratio", "commit-ratio",
             "punctuate-ratio");
+    private static final String BLOCKED_NANOS = "blocked-time-ns-total";
 
     /**
      * Where the stream threads' time went, from Kafka Streams' thread metrics: the share of wall time processing,
-     * polling, committing and punctuating (each over the metrics' last sample window, the mean over the threads),
-     * and the seconds they spent blocked on the consumer and producer since they started (summed).
+     * polling, committing and punctuating (each over the metrics' last sample window, the mean over the threads; null
+     * if no thread has recorded it yet), and the seconds they spent blocked on the consumer and producer since they
+     * started (summed).
      */
-    static Map<String, Object> threadTimeShares(org.apache.kafka.streams.KafkaStreams streams) {
-        Map<String, List<Double>> ratios = new LinkedHashMap<>();
-        THREAD_RATIOS.forEach(r -> ratios.put(r, new java.util.ArrayList<>()));
-        double[] blockedNanos = {0};
+    static Map<String, Object> threadTimeShares(KafkaStreams streams) {
+        List<String> names = new ArrayList<>(THREAD_RATIOS);
+        names.add(BLOCKED_NANOS);
+        Map<String, List<Double>> values = threadMetrics(streams, names);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String ratio : THREAD_RATIOS) {
+            OptionalDouble mean = values.get(ratio).stream().mapToDouble(Double::doubleValue).average();
+            out.put(ratio, mean.isPresent() ? round(mean.getAsDouble()) : null);
+        }
+        out.put("blockedSeconds", round(values.get(BLOCKED_NANOS).stream().mapToDouble(Double::doubleValue).sum() / 1e9));
+        return out;
+    }
+
+    /** Each named stream-thread metric's values, one per thread that has recorded it (NaN, not yet, left out). */
+    static Map<String, List<Double>> threadMetrics(KafkaStreams streams, Collection<String> names) {
+        Map<String, List<Double>> values = new LinkedHashMap<>();
+        names.forEach(n -> values.put(n, new ArrayList<>()));
         streams.metrics().forEach((name, metric) -> {
-            if (!name.group().equals("stream-thread-metrics") || !(metric.metricValue() instanceof Double v)
-                    || v.isNaN()) {
-                return;
-            }
-            if (ratios.containsKey(name.name())) {
-                ratios.get(name.name()).add(v);
-            } else if (name.name().equals("blocked-time-ns-total")) {
-                blockedNanos[0] += v;
+            if (name.group().equals("stream-thread-metrics") && values.containsKey(name.name())
+                    && metric.metricValue() instanceof Double v && !v.isNaN()) {
+                values.get(name.name()).add(v);
             }
         });
-        Map<String, Object> out = new LinkedHashMap<>();
-        ratios.forEach((r, values) -> out.put(r, round(values.stream().mapToDouble(Double::doubleValue).average()
-                .orElse(Double.NaN))));
-        out.put("blockedSeconds", round(blockedNanos[0] / 1e9));
-        return out;
+        return values;
     }
 
     /** The bench's own topics: the prefixed contract topics and the application's internal ones. */

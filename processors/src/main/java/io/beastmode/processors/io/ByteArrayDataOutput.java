@@ -8,9 +8,9 @@ import java.util.Arrays;
  * A {@link DataOutput} straight into a growing byte array, writing exactly the bytes a {@code DataOutputStream}
  * writes (big-endian numbers, modified UTF-8 strings), so state written before it reads back unchanged.
  *
- * <p>Why not a {@code DataOutputStream} over an unsynchronised byte stream (used before): the state codecs write mostly varints, one
- * byte at a time, and each byte went through two virtual calls ({@code DataOutputStream.writeByte}, then the
- * stream's {@code write(int)}). In a profile of {@code beast bench throughput} those frames together were about 6% of
+ * <p>Why not a {@code DataOutputStream} over an unsynchronised byte stream (used before): the state codecs write
+ * mostly varints, one byte at a time, and each byte went through two virtual calls ({@code
+ * DataOutputStream.writeByte}, then the stream's {@code write(int)}). In a profile of {@code beast bench throughput} those frames together were about 6% of
  * the stream thread. Final and confined to one thread, like every codec call.
  */
 public final class ByteArrayDataOutput implements DataOutput {

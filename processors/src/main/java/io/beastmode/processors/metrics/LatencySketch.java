@@ -116,13 +116,8 @@ public final class LatencySketch {
 
     /** Lower nearest-rank quantile (see class comment), NaN when empty. */
     public double quantile(double q) {
-        if (q < 0 || q > 1) {
-            throw new IllegalArgumentException("quantile must be in [0,1]: " + q);
-        }
-        if (isEmpty()) {
-            return Double.NaN;
-        }
-        return Math.max(min, Math.min(max, sketch.getValueAtQuantile(q)));
+        checkQuantile(q);
+        return isEmpty() ? Double.NaN : clamp(sketch.getValueAtQuantile(q));
     }
 
     /**
@@ -131,20 +126,29 @@ public final class LatencySketch {
      */
     public double[] quantiles(double... qs) {
         for (double q : qs) {
-            if (q < 0 || q > 1) {
-                throw new IllegalArgumentException("quantile must be in [0,1]: " + q);
-            }
+            checkQuantile(q);
         }
-        double[] values = new double[qs.length];
         if (isEmpty()) {
-            Arrays.fill(values, Double.NaN);
-            return values;
+            double[] none = new double[qs.length];
+            Arrays.fill(none, Double.NaN);
+            return none;
         }
-        double[] raw = sketch.getValuesAtQuantiles(qs);
-        for (int i = 0; i < qs.length; i++) {
-            values[i] = Math.max(min, Math.min(max, raw[i]));
+        double[] values = sketch.getValuesAtQuantiles(qs);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = clamp(values[i]);
         }
         return values;
+    }
+
+    private static void checkQuantile(double q) {
+        if (!(q >= 0 && q <= 1)) {
+            throw new IllegalArgumentException("quantile must be in [0,1]: " + q);
+        }
+    }
+
+    /** Into [min, max]: the exact extremes bound what the sketch's bins can only approximate. */
+    private double clamp(double value) {
+        return Math.max(min, Math.min(max, value));
     }
 
     public double min() {

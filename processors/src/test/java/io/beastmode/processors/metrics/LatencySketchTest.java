@@ -30,6 +30,8 @@ class LatencySketchTest {
         }
         assertThat(new LatencySketch().quantiles(0.5, 0.99)).containsExactly(Double.NaN, Double.NaN);
         assertThatThrownBy(() -> new LatencySketch().quantiles(0.5, 1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LatencySketch().quantiles(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LatencySketch().quantile(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
