@@ -34,6 +34,46 @@ class LatencySketchTest {
         assertThatThrownBy(() -> new LatencySketch().quantile(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Values are added to the bins in batches (smallest and largest first). Whenever the sketch is read, merged,
+     * copied or encoded in between, it must answer and encode exactly as if each value had gone in at once: here
+     * against a sketch merged from one-value sketches, whose bins each took a single value directly.
+     */
+    @Test
+    void valuesAddedInBatchesAnswerAndEncodeLikeValuesAddedOneByOne() {
+        Random random = new Random(11);
+        for (int round = 0; round < 40; round++) {
+            LatencySketch batched = new LatencySketch();
+            LatencySketch oneByOne = new LatencySketch();
+            int n = random.nextInt(600);
+            for (int i = 0; i < n; i++) {
+                double v = random.nextInt(20) == 0 ? 0.0 : 80 * Math.exp(2 * random.nextGaussian());
+                batched.add(v);
+                LatencySketch single = new LatencySketch();
+                single.add(v);
+                oneByOne.merge(single);
+                switch (random.nextInt(40)) {
+                    case 0 -> assertThat(batched.quantile(0.5)).isEqualTo(oneByOne.quantile(0.5));
+                    case 1 -> assertThat(batched.copy().toBytes()).isEqualTo(oneByOne.toBytes());
+                    case 2 -> batched.merge(new LatencySketch());
+                    case 3 -> {
+                        LatencySketch into = new LatencySketch();
+                        into.merge(batched);
+                        assertThat(into.toBytes()).isEqualTo(oneByOne.toBytes());
+                    }
+                    default -> { }
+                }
+            }
+            assertThat(batched.count()).isEqualTo(n);
+            assertThat(batched.isEmpty()).isEqualTo(n == 0);
+            assertThat(batched.toBytes()).as("round %d, %d values", round, n).isEqualTo(oneByOne.toBytes());
+            assertThat(batched.toBytesV1()).isEqualTo(oneByOne.toBytesV1());
+            assertThat(batched.toProtoBytes()).isEqualTo(oneByOne.toProtoBytes());
+            assertThat(batched.quantiles(0.0, 0.5, 0.95, 0.99, 1.0))
+                    .containsExactly(oneByOne.quantiles(0.0, 0.5, 0.95, 0.99, 1.0));
+        }
+    }
+
     @Test
     void quantilesTargetTheLowerNearestRank() {
         // Widely spaced values so that each rank is identifiable despite the 0.5% relative error.
