@@ -44,7 +44,7 @@ public final class LatencySketch {
 
     private final double relativeAccuracy;
     /** The bins; read it through {@link #sketch()}, which first adds the values still pending. */
-    private final DDSketch sketch;
+    private DDSketch sketch;
     /**
      * Values added but not yet in the bins. A fresh sketch (a partial in the decode task has a few hundred values)
      * grew and re-centred its bin array each time a value fell outside the range so far, about 2 ln n times, and that
@@ -134,7 +134,13 @@ public final class LatencySketch {
         if (other.isEmpty()) {
             return;
         }
-        sketch().mergeWith(other.sketch());
+        if (isEmpty()) {
+            // A copy of the other's bin array: merged into an empty store, it grew bin by bin (a hopping window's
+            // first tumbling window, a window's first partial).
+            sketch = other.sketch().copy();
+        } else {
+            sketch().mergeWith(other.sketch());
+        }
         count += other.count;
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);

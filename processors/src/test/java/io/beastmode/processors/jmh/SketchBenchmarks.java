@@ -164,6 +164,16 @@ public class SketchBenchmarks {
         return openWindow.merge(WindowAggregate.fromBytes(partial.toBytes()));
     }
 
+    /** A five-minute hopping window when it closes: a fresh aggregate merged from five closed one-minute ones. */
+    @Benchmark
+    public WindowAggregate hoppingWindowMerge() {
+        WindowAggregate hopping = new WindowAggregate();
+        for (int i = 0; i < 5; i++) {
+            hopping.merge(aggregate);
+        }
+        return hopping;
+    }
+
     /** Naive exact store: keep every value, sort a copy for each percentile query. */
     @Benchmark
     public double exactStoreP99() {
