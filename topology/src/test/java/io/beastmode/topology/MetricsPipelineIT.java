@@ -144,6 +144,22 @@ class MetricsPipelineIT {
             JsonNode model = ItSupport.get(http, url + "/api/metrics/tumbling/MODEL/gpt-4?from=" + base + "&to="
                     + (base + 4 * MIN));
             assertThat(model.get("windows").size()).isEqualTo(5);
+            // Hopping windows (5 min by 1) are merged from the tumbling store at query time.
+            JsonNode hopping = ItSupport.get(http, url + "/api/metrics/5m/ALL/*?from=" + (base - 4 * MIN) + "&to="
+                    + (base + 4 * MIN));
+            assertThat(hopping.get("store").asText()).isEqualTo(MetricsTopology.HOPPING_TABLE);
+            assertThat(hopping.get("windows")).hasSize(9);
+            for (JsonNode w : hopping.get("windows")) {
+                long start = w.get("windowStart").asLong();
+                long expected = 0;
+                for (long m = start; m < start + 5 * MIN; m += MIN) {
+                    expected += sentPerMinute.getOrDefault(m, 0L);
+                }
+                assertThat(w.get("requests").get("count").asLong()).as("hopping window at %d", start)
+                        .isEqualTo(expected);
+                assertThat(w.get("windowEnd").asLong() - start).isEqualTo(5 * MIN);
+                assertThat(w.get("closed").asBoolean()).isTrue();
+            }
             assertThat(ItSupport.get(http, url + "/api/health").get("state").asText()).isEqualTo("RUNNING");
 
             // 3. The poison record is a dead letter with its coordinates, and counted.

@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * Interactive queries (IQv2) over the window stores: the windows of one dimension key whose start lies in a range,
- * or the host that owns the key when another instance does.
+ * or the host that owns the key when another instance does. Tables: the tumbling windows (their store), and the
+ * hopping windows, merged from the tumbling windows each covers (sketches merge exactly, as the close does).
  */
 public final class MetricsQueryService {
 
@@ -56,19 +57,22 @@ public final class MetricsQueryService {
         this.self = config.applicationServer() == null ? null : HostInfo.buildFromEndpoint(config.applicationServer());
     }
 
-    /** Store name for a window name: tumbling, hopping, or the configured size such as 1m, 5m, 60s. */
+    /**
+     * Table name for a window name: tumbling, hopping, or the configured size such as 1m, 5m, 60s. The tumbling
+     * table is its store ({@link MetricsTopology#STORE_TUMBLING}); the hopping one is {@link MetricsTopology#HOPPING_TABLE}.
+     */
     public String storeFor(String window) {
         if (window.equalsIgnoreCase("tumbling") || matches(window, config.tumblingWindow())) {
             return MetricsTopology.STORE_TUMBLING;
         }
         if (window.equalsIgnoreCase("hopping") || matches(window, config.hoppingWindow())) {
-            return MetricsTopology.STORE_HOPPING;
+            return MetricsTopology.HOPPING_TABLE;
         }
         return null;
     }
 
-    public long windowSizeMs(String store) {
-        return (MetricsTopology.STORE_TUMBLING.equals(store) ? config.tumblingWindow() : config.hoppingWindow())
+    public long windowSizeMs(String table) {
+        return (MetricsTopology.STORE_TUMBLING.equals(table) ? config.tumblingWindow() : config.hoppingWindow())
                 .toMillis();
     }
 
@@ -81,7 +85,16 @@ public final class MetricsQueryService {
     }
 
     /** Windows of {@code storeKey} with start in [fromMs, toMs], oldest first, or the owner to forward to. */
-    public Answer windows(String store, String storeKey, long fromMs, long toMs) {
+    public Answer windows(String table, String storeKey, long fromMs, long toMs) {
+        boolean hopping = MetricsTopology.HOPPING_TABLE.equals(table);
+        if (!hopping && !MetricsTopology.STORE_TUMBLING.equals(table)) {
+            return Answer.failed("unknown table " + table);
+        }
+        String store = MetricsTopology.STORE_TUMBLING;
+        long tumblingMs = config.tumblingWindow().toMillis();
+        long hoppingMs = config.hoppingWindow().toMillis();
+        // A hopping window starting at toMs covers tumbling windows up to toMs + hopping - tumbling.
+        long storeToMs = hopping ? saturatedAdd(toMs, hoppingMs - tumblingMs) : toMs;
         Set<Integer> partitions = null; // all local partitions: a single instance (no application.server) owns all
         if (self != null) {
             KeyQueryMetadata md = streams.queryMetadataForKey(store, storeKey, Serdes.String().serializer());
@@ -96,7 +109,7 @@ public final class MetricsQueryService {
         // Depending on the store type (the emit-on-close store is timestamped) values come back plain or wrapped
         // in ValueAndTimestamp, so they are read as Object and unwrapped.
         WindowKeyQuery<String, Object> query = WindowKeyQuery.withKeyAndWindowStartRange(storeKey,
-                Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs));
+                Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(storeToMs));
         StateQueryRequest<WindowStoreIterator<Object>> request = StateQueryRequest.inStore(store)
                 .withQuery(query);
         request = partitions == null ? request.withAllPartitions() : request.withPartitions(partitions);
@@ -107,7 +120,6 @@ public final class MetricsQueryService {
         // Each window is judged against the close point of the task (partition) it came from. Not the smallest over
         // all local tasks: another task's close point may lag (an idle advance that emitted nothing and was not yet
         // committed when the process died), which would mark this key's emitted windows open after a restart.
-        record Found(long start, WindowAggregate aggregate, Long closedThrough) { }
         List<Found> found = new ArrayList<>();
         for (Map.Entry<Integer, QueryResult<WindowStoreIterator<Object>>> e : result.getPartitionResults().entrySet()) {
             QueryResult<WindowStoreIterator<Object>> partition = e.getValue();
@@ -120,15 +132,60 @@ public final class MetricsQueryService {
             }
         }
         found.sort(java.util.Comparator.comparingLong(Found::start));
-        long size = windowSizeMs(store);
+        List<Found> answered = hopping ? hoppingWindows(found, fromMs, toMs, hoppingMs,
+                config.hoppingAdvance().toMillis(), config.qualityTolerance()) : found;
+        long size = hopping ? hoppingMs : tumblingMs;
         // "closed" means emitted final: judged against the window task's persisted close point, so the answer is the
         // same after a restart or a state rebuild (this process's largest event time was not: it starts empty).
         List<Map<String, Object>> windows = new ArrayList<>();
-        for (Found f : found) {
+        for (Found f : answered) {
             boolean closed = f.closedThrough() != null && f.start() + size <= f.closedThrough();
             windows.add(MetricsMapper.toJson(storeKey, f.aggregate().snapshot(f.start(), f.start() + size), closed));
         }
         return Answer.local(windows);
+    }
+
+    /** A window found, and the close point of the task it came from (null: not known yet). */
+    record Found(long start, WindowAggregate aggregate, Long closedThrough) {
+    }
+
+    /**
+     * The hopping windows with start in [fromMs, toMs] (starts aligned on the advance) that cover at least one of
+     * the tumbling windows given (sorted by start), each the merge of those it covers; oldest first. A hopping window
+     * counts as closed through the smallest close point of its tumbling windows' tasks (one task owns a key).
+     */
+    static List<Found> hoppingWindows(List<Found> tumbling, long fromMs, long toMs, long hoppingMs, long advanceMs,
+                                      double qualityTolerance) {
+        List<Found> out = new ArrayList<>();
+        long first = fromMs + Math.floorMod(-fromMs, advanceMs);
+        for (long start = first; start <= toMs && start >= first; start += advanceMs) {
+            WindowAggregate merged = null;
+            long closedThrough = Long.MAX_VALUE;
+            boolean known = true;
+            for (Found t : tumbling) {
+                if (t.start() < start || t.start() >= start + hoppingMs) {
+                    continue;
+                }
+                if (merged == null) {
+                    merged = new WindowAggregate(qualityTolerance);
+                }
+                merged.merge(t.aggregate());
+                if (t.closedThrough() == null) {
+                    known = false;
+                } else {
+                    closedThrough = Math.min(closedThrough, t.closedThrough());
+                }
+            }
+            if (merged != null) {
+                out.add(new Found(start, merged, known ? Long.valueOf(closedThrough) : null));
+            }
+        }
+        return out;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static WindowAggregate unwrap(Object value) {

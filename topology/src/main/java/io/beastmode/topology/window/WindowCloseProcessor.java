@@ -61,7 +61,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     static final int CLOSED_THROUGH = -1;
 
     private final String tumblingStoreName;
-    private final String hoppingStoreName;
+    /** Name of the hopping windows in the count of emitted windows (they have no store, see MetricsTopology). */
+    private final String hoppingTableName;
     private final String watermarkStoreName;
     private final String openStoreName;
     private final String hookStoreName;
@@ -84,7 +85,6 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     private ProcessorContext<String, Object> context;
     private WindowStore<String, WindowAggregate> tumbling;
-    private WindowStore<String, WindowAggregate> hopping;
     private KeyValueStore<Integer, Long> watermarks;
     private KeyValueStore<Bytes, WindowAggregate> openStore;
     private long closedThrough;
@@ -119,7 +119,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     public WindowCloseProcessor(Settings s, PipelineMetrics metrics, LongSupplier clock) {
         this.tumblingStoreName = s.tumblingStore();
-        this.hoppingStoreName = s.hoppingStore();
+        this.hoppingTableName = s.hoppingTable();
         this.watermarkStoreName = s.watermarkStore();
         this.openStoreName = s.openStore();
         this.hookStoreName = s.hookStore();
@@ -137,7 +137,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     }
 
     /** Store names, window sizes and options of the processor. */
-    public record Settings(String tumblingStore, String hoppingStore, String watermarkStore, String openStore,
+    public record Settings(String tumblingStore, String hoppingTable, String watermarkStore, String openStore,
                            String hookStore,
                            long sizeMs, long hoppingMs, long advanceMs, long retentionMs, int upstreamPartitions,
                            long idleMs, double tolerance, boolean interim, Duration interimInterval) {
@@ -147,7 +147,6 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.tumbling = context.getStateStore(tumblingStoreName);
-        this.hopping = context.getStateStore(hoppingStoreName);
         this.watermarks = context.getStateStore(watermarkStoreName);
         this.openStore = context.getStateStore(openStoreName);
         Long closed = watermarks.get(CLOSED_THROUGH);
@@ -403,9 +402,10 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     }
 
     /**
-     * Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first, and writes them to
-     * their stores in that order (a window store drops writes older than its newest write minus the retention, so
-     * after a large jump of the close point, writing a late window first could drop the earlier ones).
+     * Emits every tumbling and hopping window whose end lies in (prev, next], oldest end first, and writes the
+     * tumbling ones to their store in that order (a window store drops writes older than its newest write minus the
+     * retention, so after a large jump of the close point, writing a late window first could drop the earlier ones).
+     * Hopping windows are only emitted: queries merge them from the tumbling store.
      *
      * @param closing the tumbling windows closing now, from memory
      */
@@ -439,10 +439,12 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         long emittedAt = clock.getAsLong();
         for (Emit e : out) {
             // Oldest first, so no write is older than an earlier one by more than the window span closing now.
-            (e.kind() == 0 ? tumbling : hopping).put(e.key(), e.agg(), e.start());
+            if (e.kind() == 0) {
+                tumbling.put(e.key(), e.agg(), e.start());
+            }
         }
         for (Emit e : out) {
-            String store = e.kind() == 0 ? tumblingStoreName : hoppingStoreName;
+            String store = e.kind() == 0 ? tumblingStoreName : hoppingTableName;
             metrics.windowEmitted(store);
             WindowMetrics m = MetricsMapper.toWindowMetrics(e.key(), e.start(), e.end(), e.agg(), true, emittedAt);
             context.forward(new Record<>(DimensionKeys.metricsKey(e.key(), e.end() - e.start(), e.start()),
