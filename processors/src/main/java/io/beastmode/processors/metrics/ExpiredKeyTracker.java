@@ -176,10 +176,26 @@ final class ExpiredKeyTracker {
     /** FNV-1a over the UTF-8 bytes, then the murmur3 finalizer for well-spread bits; non-negative. */
     static long hash(String keyHash) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : keyHash.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
+        int n = keyHash.length();
+        int ascii = 0;
+        // Key hashes are ASCII (hex): their chars are their UTF-8 bytes, so no byte array per lookup and dimension key.
+        while (ascii < n && keyHash.charAt(ascii) < 0x80) {
+            h ^= keyHash.charAt(ascii++);
             h *= 0x100000001b3L;
         }
+        if (ascii < n) {
+            byte[] rest = keyHash.substring(ascii).getBytes(StandardCharsets.UTF_8);
+            for (byte b : rest) {
+                h ^= b & 0xff;
+                h *= 0x100000001b3L;
+            }
+        }
+        return finish(h);
+    }
+
+    /** The murmur3 finalizer over an FNV-1a value, made non-negative. */
+    static long finish(long fnv) {
+        long h = fnv;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -7,6 +7,39 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 class ExpiredKeyTrackerTest {
 
+    /**
+     * The hash is stored (the key sample is in state stores), so it must stay FNV-1a over the UTF-8 bytes however it
+     * is computed: ASCII keys are hashed char by char, others partly from their bytes.
+     */
+    @Test
+    void hashIsFnvOverTheUtf8BytesForAsciiAndOtherKeys() {
+        java.util.Random random = new java.util.Random(5);
+        String[] alphabets = {"0123456789abcdef", "aé€\u0000z", "x\ud83d\ude00y"};
+        for (int round = 0; round < 300; round++) {
+            String alphabet = alphabets[round % alphabets.length];
+            StringBuilder key = new StringBuilder();
+            int length = random.nextInt(70);
+            for (int i = 0; i < length; i++) {
+                int at = random.nextInt(alphabet.length());
+                if (Character.isHighSurrogate(alphabet.charAt(at))) {
+                    key.append(alphabet, at, at + 2);
+                } else if (!Character.isLowSurrogate(alphabet.charAt(at))) {
+                    key.append(alphabet.charAt(at));
+                }
+            }
+            assertThat(ExpiredKeyTracker.hash(key.toString())).as("key %s", key).isEqualTo(referenceHash(key.toString()));
+        }
+    }
+
+    private static long referenceHash(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return ExpiredKeyTracker.finish(h);
+    }
+
     @Test
     void countsOnlyExpiriesOfKeysSeenStrictlyEarlier() {
         ExpiredKeyTracker t = new ExpiredKeyTracker(16);
