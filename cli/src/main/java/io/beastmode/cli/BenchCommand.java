@@ -46,7 +46,7 @@ public final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(cl,
                         "--bootstrap-servers and --schema-registry go together (or neither, for an embedded stack)");
             }
-            return bootstrapServers == null ? DemoCommand.Cluster.embedded(status)
+            return bootstrapServers == null ? DemoCommand.Cluster.embedded(status, "bench")
                     : new DemoCommand.Cluster(bootstrapServers, ClusterOptions.resolveRegistryUrl(schemaRegistry), null, null);
         }
     }

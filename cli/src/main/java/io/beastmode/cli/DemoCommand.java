@@ -122,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Path work = Files.createTempDirectory("beast-demo-");
-        try (Cluster cluster = bootstrapServers == null ? Cluster.embedded(status)
+        try (Cluster cluster = bootstrapServers == null ? Cluster.embedded(status, "demo")
                 : new Cluster(bootstrapServers, ClusterOptions.resolveRegistryUrl(schemaRegistry), null, null)) {
             // SIGTERM or Ctrl-C: the registry is a child process and must not outlive us.
             Thread hook = new Thread(cluster::close, "beast-demo-stop");
@@ -363,9 +363,13 @@ public final class DemoCommand implements Callable<Integer> {
             this.registry = registry;
         }
 
-        /** Broker and registry started side by side (the registry's JVM start is the longer one). */
-        static Cluster embedded(PrintStream status) {
-            status.println("demo: starting an embedded Kafka broker and Apicurio Registry on 127.0.0.1...");
+        /**
+         * Broker and registry started side by side (the registry's JVM start is the longer one).
+         *
+         * @param command the command whose status lines these are ("demo", "bench")
+         */
+        static Cluster embedded(PrintStream status, String command) {
+            status.println(command + ": starting an embedded Kafka broker and Apicurio Registry on 127.0.0.1...");
             CompletableFuture<ApicurioRegistry> registry = CompletableFuture.supplyAsync(ApicurioRegistry::start);
             EmbeddedKafka kafka;
             try {
@@ -376,7 +380,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             try {
                 ApicurioRegistry r = registry.join();
-                status.println("demo: broker " + kafka.bootstrapServers() + ", registry " + r.confluentUrl());
+                status.println(command + ": broker " + kafka.bootstrapServers() + ", registry " + r.confluentUrl());
                 return new Cluster(kafka.bootstrapServers(), r.confluentUrl(), kafka, r);
             } catch (RuntimeException e) {
                 kafka.close();
