@@ -161,6 +161,23 @@ class MetricsPipelineIT {
                 assertThat(w.get("closed").asBoolean()).isTrue();
             }
             assertThat(ItSupport.get(http, url + "/api/health").get("state").asText()).isEqualTo("RUNNING");
+            // An open window answers from the store of open windows (as of the last commit), closed=false.
+            for (int i = 0; i < 3; i++) {
+                var open = TestEvents.cost(base + 20 * MIN + i * 1_000L, "open-window", "gpt-4", 0.01, null).build();
+                ItSupport.send(producer, topics.cost(), open.getRequestId(), open, serdes.costEvent().serializer());
+            }
+            producer.flush();
+            String openUrl = url + "/api/metrics/1m/TENANT/open-window?from=" + (base + 20 * MIN) + "&to="
+                    + (base + 20 * MIN);
+            JsonNode openWindows = ItSupport.get(http, openUrl).get("windows");
+            for (long deadline = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < deadline
+                    && (openWindows.size() == 0 || openWindows.get(0).get("cost").get("requests").asLong() < 3); ) {
+                Thread.sleep(200);
+                openWindows = ItSupport.get(http, openUrl).get("windows");
+            }
+            assertThat(openWindows).hasSize(1);
+            assertThat(openWindows.get(0).get("closed").asBoolean()).isFalse();
+            assertThat(openWindows.get(0).get("cost").get("requests").asLong()).isEqualTo(3);
 
             // 3. The poison record is a dead letter with its coordinates, and counted.
             try (KafkaConsumer<String, byte[]> consumer = ItSupport.consumer(bootstrap)) {

@@ -133,36 +133,51 @@ public final class DashboardHandler implements HttpHandler {
         send(ex, 200, "application/json", json.writeValueAsBytes(body));
     }
 
-    /** Tumbling windows of the shown dimensions with start in [from, to], all local partitions, oldest first. */
+    /**
+     * Tumbling windows of the shown dimensions with start in [from, to], all local partitions, oldest first: closed
+     * ones from the tumbling store, open ones as of the last commit from the store of open windows.
+     */
     static List<Map<String, Object>> windows(KafkaStreams s, MetricsQueryService qs, long from, long to) {
         String store = MetricsTopology.STORE_TUMBLING;
         StateQueryRequest<KeyValueIterator<Windowed<String>, Object>> request = StateQueryRequest.inStore(store)
                 .withQuery(WindowRangeQuery.<String, Object>withWindowStartRange(Instant.ofEpochMilli(from),
                         Instant.ofEpochMilli(to)));
         StateQueryResult<KeyValueIterator<Windowed<String>, Object>> result = s.query(request.withAllPartitions());
-        List<KeyValue<Windowed<String>, WindowAggregate>> found = new ArrayList<>();
+        // By key and start: an open window's aggregate wins over a copy in the tumbling store (written by versions
+        // that copied open windows there).
+        Map<KeyValue<String, Long>, WindowAggregate> byWindow = new LinkedHashMap<>();
         for (QueryResult<KeyValueIterator<Windowed<String>, Object>> part : result.getPartitionResults().values()) {
             if (part.isFailure()) {
                 throw new IllegalStateException(part.getFailureReason() + ": " + part.getFailureMessage());
             }
             try (KeyValueIterator<Windowed<String>, Object> it = part.getResult()) {
                 it.forEachRemaining(kv -> {
-                    if (DIMENSIONS.contains(kv.key.key().substring(0, Math.max(0, kv.key.key().indexOf('|'))))) {
+                    if (shown(kv.key.key())) {
                         Object v = kv.value instanceof ValueAndTimestamp<?> vt ? vt.value() : kv.value;
-                        found.add(KeyValue.pair(kv.key, (WindowAggregate) v));
+                        byWindow.put(KeyValue.pair(kv.key.key(), kv.key.window().start()), (WindowAggregate) v);
                     }
                 });
             }
         }
-        found.sort(Comparator.comparingLong((KeyValue<Windowed<String>, WindowAggregate> kv) -> kv.key.window().start())
-                .thenComparing(kv -> kv.key.key()));
+        MetricsQueryService.openWindows(s, null, null, from, to).values().forEach(open -> open.forEach(w -> {
+            if (shown(w.storeKey())) {
+                byWindow.put(KeyValue.pair(w.storeKey(), w.start()), w.aggregate());
+            }
+        }));
+        List<Map.Entry<KeyValue<String, Long>, WindowAggregate>> found = new ArrayList<>(byWindow.entrySet());
+        found.sort(Comparator.comparingLong((Map.Entry<KeyValue<String, Long>, WindowAggregate> e) -> e.getKey().value)
+                .thenComparing(e -> e.getKey().key));
         long size = qs.windowSizeMs(store);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (KeyValue<Windowed<String>, WindowAggregate> kv : found) {
-            long start = kv.key.window().start();
-            out.add(MetricsMapper.toJson(kv.key.key(), kv.value.snapshot(start, start + size), false));
+        for (Map.Entry<KeyValue<String, Long>, WindowAggregate> e : found) {
+            long start = e.getKey().value;
+            out.add(MetricsMapper.toJson(e.getKey().key, e.getValue().snapshot(start, start + size), false));
         }
         return out;
+    }
+
+    private static boolean shown(String storeKey) {
+        return DIMENSIONS.contains(storeKey.substring(0, Math.max(0, storeKey.indexOf('|'))));
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {

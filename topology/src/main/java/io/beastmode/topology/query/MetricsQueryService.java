@@ -5,28 +5,34 @@ import io.beastmode.topology.MetricsTopology;
 import io.beastmode.topology.PipelineMetrics;
 import io.beastmode.topology.config.PipelineConfig;
 import io.beastmode.topology.model.MetricsMapper;
+import io.beastmode.topology.window.WindowCloseProcessor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Interactive queries (IQv2) over the window stores: the windows of one dimension key whose start lies in a range,
- * or the host that owns the key when another instance does. Tables: the tumbling windows (their store), and the
- * hopping windows, merged from the tumbling windows each covers (sketches merge exactly, as the close does).
+ * or the host that owns the key when another instance does. Tables: the tumbling windows (closed ones from their
+ * store, open ones as of the last commit from the store of open windows), and the hopping windows, merged from the
+ * tumbling windows each covers (sketches merge exactly, as the close does).
  */
 public final class MetricsQueryService {
 
@@ -120,6 +126,12 @@ public final class MetricsQueryService {
         // Each window is judged against the close point of the task (partition) it came from. Not the smallest over
         // all local tasks: another task's close point may lag (an idle advance that emitted nothing and was not yet
         // committed when the process died), which would mark this key's emitted windows open after a restart.
+        Map<Integer, List<OpenWindow>> open;
+        try {
+            open = openWindows(streams, result.getPartitionResults().keySet(), storeKey, fromMs, storeToMs);
+        } catch (IllegalStateException e) {
+            return Answer.failed(e.getMessage());
+        }
         List<Found> found = new ArrayList<>();
         for (Map.Entry<Integer, QueryResult<WindowStoreIterator<Object>>> e : result.getPartitionResults().entrySet()) {
             QueryResult<WindowStoreIterator<Object>> partition = e.getValue();
@@ -127,9 +139,16 @@ public final class MetricsQueryService {
                 return Answer.failed(partition.getFailureReason() + ": " + partition.getFailureMessage());
             }
             Long closedThrough = metrics.closedThrough(e.getKey());
+            // By start: an open window's aggregate wins over a copy in the tumbling store (written by versions that
+            // copied open windows there).
+            Map<Long, Found> byStart = new HashMap<>();
             try (WindowStoreIterator<Object> it = partition.getResult()) {
-                it.forEachRemaining(kv -> found.add(new Found(kv.key, unwrap(kv.value), closedThrough)));
+                it.forEachRemaining(kv -> byStart.put(kv.key, new Found(kv.key, unwrap(kv.value), closedThrough)));
             }
+            for (OpenWindow w : open.getOrDefault(e.getKey(), List.of())) {
+                byStart.put(w.start(), new Found(w.start(), w.aggregate(), closedThrough));
+            }
+            found.addAll(byStart.values());
         }
         found.sort(java.util.Comparator.comparingLong(Found::start));
         List<Found> answered = hopping ? hoppingWindows(found, fromMs, toMs, hoppingMs,
@@ -143,6 +162,49 @@ public final class MetricsQueryService {
             windows.add(MetricsMapper.toJson(storeKey, f.aggregate().snapshot(f.start(), f.start() + size), closed));
         }
         return Answer.local(windows);
+    }
+
+    /** An open tumbling window: its dimension key, start and aggregate as of the last commit. */
+    public record OpenWindow(String storeKey, long start, WindowAggregate aggregate) {
+    }
+
+    /**
+     * The open tumbling windows with start in [fromMs, toMs] in the store of open windows (written before each commit),
+     * by partition: of {@code storeKey} only, or of every key when it is null; of the given partitions, or all local
+     * ones when null. Its keys are the window start, then the dimension key, so a start range is one key range.
+     *
+     * @throws IllegalStateException when a partition cannot be queried (e.g. during a rebalance)
+     */
+    public static Map<Integer, List<OpenWindow>> openWindows(KafkaStreams streams, Set<Integer> partitions,
+                                                             String storeKey, long fromMs, long toMs) {
+        Bytes lower = WindowCloseProcessor.openKey(fromMs, "");
+        // Inclusive upper bound: the next start with an empty dimension key, which no window has.
+        RangeQuery<Bytes, Object> range = toMs == Long.MAX_VALUE ? RangeQuery.withLowerBound(lower)
+                : RangeQuery.withRange(lower, WindowCloseProcessor.openKey(toMs + 1, ""));
+        StateQueryRequest<KeyValueIterator<Bytes, Object>> request =
+                StateQueryRequest.inStore(MetricsTopology.STORE_OPEN_WINDOWS).withQuery(range);
+        request = partitions == null ? request.withAllPartitions() : request.withPartitions(partitions);
+        Map<Integer, List<OpenWindow>> out = new HashMap<>();
+        for (Map.Entry<Integer, QueryResult<KeyValueIterator<Bytes, Object>>> e
+                : streams.query(request).getPartitionResults().entrySet()) {
+            QueryResult<KeyValueIterator<Bytes, Object>> partition = e.getValue();
+            if (partition.isFailure()) {
+                throw new IllegalStateException(partition.getFailureReason() + ": " + partition.getFailureMessage());
+            }
+            List<OpenWindow> windows = out.computeIfAbsent(e.getKey(), p -> new ArrayList<>());
+            try (KeyValueIterator<Bytes, Object> it = partition.getResult()) {
+                it.forEachRemaining(kv -> {
+                    byte[] key = kv.key.get();
+                    long start = WindowCloseProcessor.windowStart(key);
+                    String dimensionKey = WindowCloseProcessor.dimensionKey(key);
+                    if (start >= fromMs && start <= toMs && kv.value != null
+                            && (storeKey == null || storeKey.equals(dimensionKey))) {
+                        windows.add(new OpenWindow(dimensionKey, start, unwrap(kv.value)));
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     /** A window found, and the close point of the task it came from (null: not known yet). */

@@ -69,12 +69,6 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private final long sizeMs;
     private final long hoppingMs;
     private final long advanceMs;
-    /**
-     * How far past the oldest unclosed window an open window is still snapshotted into the tumbling store. The window
-     * stores drop writes older than their newest write minus the retention, so a snapshot of a window far ahead (a
-     * task racing through a backlog) would make the slower tasks' windows unwritable when they close.
-     */
-    private final long snapshotAheadMs;
     private final int upstreamPartitions;
     private final long idleMs;
     private final double tolerance;
@@ -96,6 +90,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private ActiveClock active;
     /** Upstream tasks whose latest watermark record declared them idle (PartialWindowEmitter.IDLE_HEADER); in memory. */
     private final Set<Integer> idleUpstream = new HashSet<>();
+    /** With interim results on: open windows changed since the last interim results. */
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     /**
      * The open tumbling windows' aggregates, worked on in memory. What makes them durable is the store of open
@@ -126,7 +121,6 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         this.sizeMs = s.sizeMs();
         this.hoppingMs = s.hoppingMs();
         this.advanceMs = s.advanceMs();
-        this.snapshotAheadMs = Math.max(0L, (s.retentionMs() - s.hoppingMs() - s.sizeMs()) / 2);
         this.upstreamPartitions = Math.max(1, s.upstreamPartitions());
         this.idleMs = s.idleMs();
         this.tolerance = s.tolerance();
@@ -175,8 +169,14 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         // Idle upstream tasks are noticed on wall clock: they send nothing that would trigger a check.
         context.schedule(Duration.ofMillis(idleCheck), PunctuationType.WALL_CLOCK_TIME,
                 wall -> advance(active.advance(wall)));
-        // Open windows are written to the (queryable) tumbling store once per interval, not once per event.
-        context.schedule(interimInterval, PunctuationType.WALL_CLOCK_TIME, now -> snapshotOpenWindows());
+        // Queries read open windows from the store of open windows (saved before each commit); the tumbling store
+        // gets a window when it closes. Open windows were also copied into the tumbling store every interval, about
+        // 4% of the stream thread, and a copy of a window far ahead (a task racing through a backlog) could make
+        // the slower tasks' windows unwritable there when they closed (the store drops writes older than its
+        // newest minus the retention).
+        if (interim) {
+            context.schedule(interimInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitInterimResults());
+        }
     }
 
     /** The open windows' aggregates from their store (after a restart, restore or rebalance). */
@@ -193,7 +193,9 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
                 KeyValue<String, Long> window = KeyValue.pair(dimensionKey(k), start);
                 open.put(window, kv.value);
                 saved.add(window);
-                dirty.add(window);
+                if (interim) {
+                    dirty.add(window);
+                }
             }
         }
     }
@@ -233,16 +235,16 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     }
 
     /** Key in the store of open windows: window start (sign-flipped big-endian), then the dimension key. */
-    static Bytes openKey(long start, String dimensionKey) {
+    public static Bytes openKey(long start, String dimensionKey) {
         byte[] key = dimensionKey.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(8 + key.length).putLong(start ^ Long.MIN_VALUE).put(key).array());
     }
 
-    static long windowStart(byte[] openKey) {
+    public static long windowStart(byte[] openKey) {
         return ByteBuffer.wrap(openKey).getLong() ^ Long.MIN_VALUE;
     }
 
-    static String dimensionKey(byte[] openKey) {
+    public static String dimensionKey(byte[] openKey) {
         return new String(openKey, 8, openKey.length - 8, StandardCharsets.UTF_8);
     }
 
@@ -313,7 +315,9 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
         KeyValue<String, Long> window = KeyValue.pair(key, start);
         // Every open window is in memory after init (loadTumblingStore took in an upgrade's snapshots too).
         addTo(open.computeIfAbsent(window, w -> new WindowAggregate(tolerance)), value);
-        dirty.add(window);
+        if (interim) {
+            dirty.add(window);
+        }
         unsaved.add(window);
     }
 
@@ -473,38 +477,20 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     private record Emit(String key, long start, long end, int kind, WindowAggregate agg) {
     }
 
-    /**
-     * The open tumbling windows that changed since the last punctuation go into the tumbling store (for queries and
-     * the dashboard; at most one interval behind) and, with interim results on, out as final=false snapshots.
-     */
-    private void snapshotOpenWindows() {
+    /** With interim results on: the open tumbling windows that changed since the last one, as final=false results. */
+    private void emitInterimResults() {
         long emittedAt = clock.getAsLong();
-        long oldestOpen = closedThrough;
-        if (oldestOpen == Long.MIN_VALUE) {
-            oldestOpen = Long.MAX_VALUE;
-            for (KeyValue<String, Long> w : open.keySet()) {
-                oldestOpen = Math.min(oldestOpen, w.value);
-            }
-        }
-        long snapshotBefore = oldestOpen > Long.MAX_VALUE - snapshotAheadMs ? Long.MAX_VALUE : oldestOpen + snapshotAheadMs;
         for (var it = dirty.iterator(); it.hasNext(); ) {
             KeyValue<String, Long> w = it.next();
+            it.remove();
             long start = w.value;
             WindowAggregate agg = open.get(w);
             if (start + sizeMs <= closedThrough || agg == null) {
-                it.remove();
                 continue;
             }
-            if (start >= snapshotBefore) {
-                continue; // stays dirty: snapshotted once the close point comes near enough
-            }
-            it.remove();
-            tumbling.put(w.key, agg, start);
-            if (interim) {
-                WindowMetrics m = MetricsMapper.toWindowMetrics(w.key, start, start + sizeMs, agg, false, emittedAt);
-                context.forward(new Record<>(DimensionKeys.metricsKey(w.key, sizeMs, start), (Object) m,
-                        start + sizeMs - 1));
-            }
+            WindowMetrics m = MetricsMapper.toWindowMetrics(w.key, start, start + sizeMs, agg, false, emittedAt);
+            context.forward(new Record<>(DimensionKeys.metricsKey(w.key, sizeMs, start), (Object) m,
+                    start + sizeMs - 1));
         }
     }
 }
