@@ -60,7 +60,10 @@ import java.util.function.LongSupplier;
  */
 public final class MetricsTopology {
 
-    /** Window store of the tumbling windows (default 1 minute), queryable through IQv2. */
+    /**
+     * Window store of the closed tumbling windows (default 1 minute), queryable through IQv2; open ones are in
+     * {@link #STORE_OPEN_WINDOWS}.
+     */
     public static final String STORE_TUMBLING = "metrics-tumbling";
     /**
      * Table name of the hopping windows (default 5 minutes advancing by 1) in queries and in the count of emitted
@@ -73,9 +76,9 @@ public final class MetricsTopology {
     /**
      * Key-value store of the open tumbling windows' aggregates as of the last commit, keyed by window start and
      * dimension key, each deleted when its window closes: the durable form of the in-memory open aggregates (see
-     * {@link WindowCloseProcessor}). Keyed by start and deleted explicitly, it expires by the close point; the window
-     * store that held open windows before expired by its newest write, so a task racing ahead through a backlog
-     * expired the others' open windows.
+     * {@link WindowCloseProcessor}), and what queries read for open windows. Keyed by start and deleted explicitly, it
+     * expires by the close point; the window store that held open windows before expired by its newest write, so a
+     * task racing ahead through a backlog expired the others' open windows.
      */
     public static final String STORE_OPEN_WINDOWS = "metrics-open-windows";
     /** The window task's {@link CommitHookStore}: its changed open windows are saved before each commit. */
@@ -162,7 +165,8 @@ public final class MetricsTopology {
         builder.addStateStore(CommitHookStore.builder(STORE_WINDOW_COMMIT_HOOK));
         WindowCloseProcessor.Settings settings = new WindowCloseProcessor.Settings(STORE_TUMBLING, HOPPING_TABLE,
                 STORE_WATERMARKS, STORE_OPEN_WINDOWS, STORE_WINDOW_COMMIT_HOOK, tumblingMs, config.hoppingWindow().toMillis(),
-                config.hoppingAdvance().toMillis(), config.storeRetention().toMillis(), config.upstreamPartitions(), config.watermarkIdle().toMillis(), config.qualityTolerance(),
+                config.hoppingAdvance().toMillis(), config.upstreamPartitions(), config.watermarkIdle().toMillis(),
+                config.qualityTolerance(),
                 config.interimResults(), config.commitInterval());
         // The processor emits two kinds of values: window results and late observations (see its javadoc).
         Map<String, KStream<String, Object>> emitted = byDimension

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  * <p>Merging adds bin counts, so it is exact: a merge of sketches answers exactly like one sketch fed all values.
  * Stores are dense with a logarithmic mapping (fewest bins for the accuracy) and collapse the lowest bins beyond
  * {@value #MAX_BINS} bins, which only happens for value ranges wider than about 1e17 and never touches high quantiles.
+ *
+ * <p>Not thread-safe, reads included: values are added to the bins in batches, and a read first adds the pending ones.
  */
 public final class LatencySketch {
 

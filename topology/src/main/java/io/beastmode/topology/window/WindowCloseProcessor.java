@@ -133,7 +133,7 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
     /** Store names, window sizes and options of the processor. */
     public record Settings(String tumblingStore, String hoppingTable, String watermarkStore, String openStore,
                            String hookStore,
-                           long sizeMs, long hoppingMs, long advanceMs, long retentionMs, int upstreamPartitions,
+                           long sizeMs, long hoppingMs, long advanceMs, int upstreamPartitions,
                            long idleMs, double tolerance, boolean interim, Duration interimInterval) {
     }
 
