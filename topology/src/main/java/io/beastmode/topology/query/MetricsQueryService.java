@@ -23,10 +23,12 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Interactive queries (IQv2) over the window stores: the windows of one dimension key whose start lies in a range,
@@ -213,24 +215,24 @@ public final class MetricsQueryService {
 
     /**
      * The hopping windows with start in [fromMs, toMs] (starts aligned on the advance) that cover at least one of
-     * the tumbling windows given (sorted by start), each the merge of those it covers; oldest first. A hopping window
+     * the tumbling windows given (one per start), each the merge of those it covers; oldest first. A hopping window
      * counts as closed through the smallest close point of its tumbling windows' tasks (one task owns a key).
      */
     static List<Found> hoppingWindows(List<Found> tumbling, long fromMs, long toMs, long hoppingMs, long advanceMs,
                                       double qualityTolerance) {
+        TreeMap<Long, Found> byStart = new TreeMap<>();
+        tumbling.forEach(t -> byStart.put(t.start(), t));
         List<Found> out = new ArrayList<>();
         long first = fromMs + Math.floorMod(-fromMs, advanceMs);
         for (long start = first; start <= toMs && start >= first; start += advanceMs) {
-            WindowAggregate merged = null;
+            Collection<Found> covered = byStart.subMap(start, true, start + hoppingMs, false).values();
+            if (covered.isEmpty()) {
+                continue;
+            }
+            WindowAggregate merged = new WindowAggregate(qualityTolerance);
             long closedThrough = Long.MAX_VALUE;
             boolean known = true;
-            for (Found t : tumbling) {
-                if (t.start() < start || t.start() >= start + hoppingMs) {
-                    continue;
-                }
-                if (merged == null) {
-                    merged = new WindowAggregate(qualityTolerance);
-                }
+            for (Found t : covered) {
                 merged.merge(t.aggregate());
                 if (t.closedThrough() == null) {
                     known = false;
@@ -238,9 +240,7 @@ public final class MetricsQueryService {
                     closedThrough = Math.min(closedThrough, t.closedThrough());
                 }
             }
-            if (merged != null) {
-                out.add(new Found(start, merged, known ? Long.valueOf(closedThrough) : null));
-            }
+            out.add(new Found(start, merged, known ? Long.valueOf(closedThrough) : null));
         }
         return out;
     }
