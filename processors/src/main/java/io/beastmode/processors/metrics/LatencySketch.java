@@ -50,7 +50,7 @@ public final class LatencySketch {
     /**
      * Values added but not yet in the bins. A fresh sketch (a partial in the decode task has a few hundred values)
      * grew and re-centred its bin array each time a value fell outside the range so far, about 2 ln n times, and that
-     * growing was half the cost of adding events to partials in a profile of the pipeline. Added in batches, the
+     * growing was over a third of the cost of adding events to partials in a JFR profile of the pipeline. Added in batches, the
      * smallest and largest first, the array is sized for the batch's whole range at once.
      */
     private double[] pending;
