@@ -548,7 +548,9 @@ public final class ChaosRun {
         props.append("streams.session.timeout.ms=10000\nstreams.heartbeat.interval.ms=3000\n");
         // On an overloaded machine (load 40 on 2 cores seen) a transaction can outlive the Streams default of 10 s;
         // the coordinator then aborts it and, seen once with Kafka 4.4, the producer kept retrying
-        // CONCURRENT_TRANSACTIONS for minutes. A minute of headroom; the same for both runs.
+        // CONCURRENT_TRANSACTIONS for minutes. A minute of headroom; the same for both runs. The price: a pipeline
+        // restarted on a wiped state directory has a new process id, hence a new transactional.id, so it cannot fence
+        // the killed one's open transaction and waits up to this long for the coordinator to abort it (README).
         props.append("streams.producer.transaction.timeout.ms=60000\n");
         // Window store changelogs are compact+delete with retention.ms = store retention + this (1 day by default),
         // judged by the broker on record timestamps, i.e. event time. Replaying input older than that, the broker
