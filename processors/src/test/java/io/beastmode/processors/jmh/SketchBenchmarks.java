@@ -1,6 +1,7 @@
 package io.beastmode.processors.jmh;
 
 import io.beastmode.processors.metrics.LatencySketch;
+import io.beastmode.processors.metrics.MetricsSnapshot;
 import io.beastmode.processors.metrics.RequestObservation;
 import io.beastmode.processors.metrics.WindowAggregate;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -97,6 +98,18 @@ public class SketchBenchmarks {
     @Benchmark
     public double sketchP99() {
         return full.quantile(0.99);
+    }
+
+    /** The three quantiles a window's latency stats report (p50, p95, p99), asked together. */
+    @Benchmark
+    public double[] sketchQuantiles() {
+        return full.quantiles(0.50, 0.95, 0.99);
+    }
+
+    /** A closing window's snapshot: its stats and quantiles (latency, time to first token, input-length buckets). */
+    @Benchmark
+    public MetricsSnapshot aggregateSnapshot() {
+        return aggregate.snapshot(0L, 60_000L);
     }
 
     /** The bins in the library's encoding (format 1, written before): it sizes every bin both ways first. */

@@ -1,5 +1,8 @@
 package io.beastmode.processors.metrics;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,45 @@ class LatencySketchTest {
         assertThatThrownBy(() -> new LatencySketch().quantiles(0.5, 1.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new LatencySketch().quantiles(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new LatencySketch().quantile(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Ascending quantiles are answered in one pass over the bins; every answer must be the library's own
+     * ({@code getValuesAtQuantiles} on a DDSketch with the same mapping, store and values), clamped to the exact
+     * extremes. Includes zeros only, a single value, zeros mixed in, a wide range that collapses the lowest bins, and
+     * quantiles asked out of order (the library's path).
+     */
+    @Test
+    void quantilesInOnePassEqualTheLibrarysAnswers() {
+        Random random = new Random(17);
+        for (int round = 0; round < 200; round++) {
+            LatencySketch ours = new LatencySketch();
+            DDSketch library = new DDSketch(new LogarithmicMapping(LatencySketch.DEFAULT_RELATIVE_ACCURACY),
+                    () -> new CollapsingLowestDenseStore(LatencySketch.MAX_BINS));
+            int n = round % 10 == 0 ? 1 : 1 + random.nextInt(3000);
+            int shape = round % 4;
+            for (int i = 0; i < n; i++) {
+                double v = switch (shape) {
+                    case 0 -> 0.0;
+                    case 1 -> random.nextInt(5) == 0 ? 0.0 : 50 * Math.exp(2 * random.nextGaussian());
+                    case 2 -> Math.pow(10, -6 + 14 * random.nextDouble());
+                    default -> 1 + random.nextInt(3);
+                };
+                ours.add(v);
+                library.accept(v);
+            }
+            double[] qs = round % 7 == 0
+                    ? new double[] {0.99, 0.5, random.nextDouble()}
+                    : new double[] {0.0, 0.25, 0.5, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0};
+            double[] expected = library.getValuesAtQuantiles(qs);
+            double[] answered = ours.quantiles(qs);
+            for (int i = 0; i < qs.length; i++) {
+                double clamped = Math.max(ours.min(), Math.min(ours.max(), expected[i]));
+                assertThat(answered[i]).as("round %d (shape %d, %d values) q %s", round, shape, n, qs[i])
+                        .isEqualTo(clamped);
+                assertThat(ours.quantile(qs[i])).isEqualTo(clamped);
+            }
+        }
     }
 
     /**
