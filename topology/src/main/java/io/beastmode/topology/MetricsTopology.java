@@ -108,7 +108,6 @@ public final class MetricsTopology {
     public static Topology build(PipelineConfig config, PipelineMetrics metrics, LongSupplier clock) {
         PipelineSerdes serdes = PipelineSerdes.of(config);
         PipelineTopics topics = config.topics();
-        EventMapper mapper = EventMapper.of(config);
         StreamsBuilder builder = new StreamsBuilder();
 
         // 1. Decode and validate each input topic; everything downstream is on the event time set here.
@@ -125,7 +124,8 @@ public final class MetricsTopology {
                     .stream(inputs.get(kind), Consumed.with(serdes.bytes(), serdes.bytes())
                             .withTimestampExtractor(new EventTimeExtractor())
                             .withName("source-" + name))
-                    .processValues(() -> new DecodeProcessor(kind, deserializer, mapper, metrics, clock),
+                    .processValues(() -> new DecodeProcessor(kind, deserializer, EventMapper.of(config), metrics,
+                                    clock),
                             Named.as("decode-" + name));
             decoded = decoded == null ? stream : decoded.merge(stream, Named.as("merge-" + name));
         }

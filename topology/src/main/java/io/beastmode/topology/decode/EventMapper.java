@@ -30,6 +30,8 @@ import java.util.Map;
  *
  * <p>Fan-out per kind: requests, selections and costs go to ALL, REQUEST_TYPE, MODEL, REQUEST_TYPE_MODEL and TENANT;
  * cache lookups (which name no model) to ALL, REQUEST_TYPE, TENANT and CACHE_TIER_NAMESPACE.
+ *
+ * <p>Not thread-safe: one mapper per task (it caches the dimension keys of the combinations it has seen).
  */
 public final class EventMapper {
 
@@ -39,6 +41,14 @@ public final class EventMapper {
     private final long minEventTimeMs;
     private final long maxFutureSkewMs;
     private final double usdPerSavedToken;
+    /**
+     * Dimension keys by the (request type, model, tenant) or (request type, tenant, tier, namespace) they are built
+     * from: an event then fans out to shared strings whose hashes are already computed, instead of five new strings
+     * that the partial windows' map hashes and compares in full, per event. Cleared when full (seen combinations are
+     * few: models times request types times tenants).
+     */
+    private final Map<List<String>, List<String>> keysByParts = new HashMap<>();
+    static final int MAX_CACHED_KEY_LISTS = 8192;
 
     public EventMapper(Instant minEventTime, long maxFutureSkewMs, double usdPerMillionTokensSaved) {
         this.minEventTimeMs = minEventTime.toEpochMilli();
@@ -104,11 +114,7 @@ public final class EventMapper {
         CacheObservation o = new CacheObservation(t, tier, namespace, e.getOutcome().name(), e.getLookupLatencyMs(),
                 e.getSimilarity(), e.getThreshold(), e.getTokensSaved(), e.getTokensSaved() * usdPerSavedToken,
                 keyHash == null || keyHash.isEmpty() ? null : keyHash);
-        return Decoded.valid(Observation.of(o), List.of(
-                DimensionKeys.ALL,
-                DimensionKeys.key(Dimension.REQUEST_TYPE, type),
-                DimensionKeys.key(Dimension.TENANT, tenant),
-                DimensionKeys.key(Dimension.CACHE_TIER_NAMESPACE, DimensionKeys.join(tier, namespace))));
+        return Decoded.valid(Observation.of(o), cacheKeys(type, tenant, tier, namespace));
     }
 
     /**
@@ -170,13 +176,35 @@ public final class EventMapper {
         return new Header(t, required("tenant", tenant), required("requestType", requestType));
     }
 
-    private static List<String> modelKeys(String type, String model, String tenant) {
-        return List.of(
+    private List<String> modelKeys(String type, String model, String tenant) {
+        List<String> parts = List.of(type, model, tenant);
+        List<String> keys = keysByParts.get(parts);
+        return keys != null ? keys : remember(parts, List.of(
                 DimensionKeys.ALL,
                 DimensionKeys.key(Dimension.REQUEST_TYPE, type),
                 DimensionKeys.key(Dimension.MODEL, model),
                 DimensionKeys.key(Dimension.REQUEST_TYPE_MODEL, DimensionKeys.join(type, model)),
-                DimensionKeys.key(Dimension.TENANT, tenant));
+                DimensionKeys.key(Dimension.TENANT, tenant)));
+    }
+
+    /** The parts list has four elements, model keys' three: the two kinds of lists never collide. */
+    private List<String> cacheKeys(String type, String tenant, String tier, String namespace) {
+        List<String> parts = List.of(type, tenant, tier, namespace);
+        List<String> keys = keysByParts.get(parts);
+        return keys != null ? keys : remember(parts, List.of(
+                DimensionKeys.ALL,
+                DimensionKeys.key(Dimension.REQUEST_TYPE, type),
+                DimensionKeys.key(Dimension.TENANT, tenant),
+                DimensionKeys.key(Dimension.CACHE_TIER_NAMESPACE, DimensionKeys.join(tier, namespace))));
+    }
+
+    private List<String> remember(List<String> parts, List<String> keys) {
+        if (keysByParts.size() >= MAX_CACHED_KEY_LISTS) {
+            keysByParts.clear();
+        }
+        keys.forEach(String::hashCode); // computed once, kept in each string
+        keysByParts.put(parts, keys);
+        return keys;
     }
 
     private long eventTime(long t, long nowMs) {

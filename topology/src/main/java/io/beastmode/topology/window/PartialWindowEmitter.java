@@ -6,7 +6,6 @@ import io.beastmode.topology.model.DimensionKeys;
 import io.beastmode.topology.model.Observation;
 import io.beastmode.topology.model.Shuffled;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Upstream half of the windows, in the decode task: fans each valid event out to its dimension keys, combines them
@@ -71,8 +71,14 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     private final double tolerance;
     private final String hookStoreName;
     private final String sentStoreName;
-    /** Partial aggregates not sent yet, by (dimension key, window start). */
-    private final Map<KeyValue<String, Long>, Pending> partials = new HashMap<>();
+    /**
+     * Partial aggregates not sent yet, by window start, then dimension key. Few windows are open at a time, and the
+     * one an event falls in is usually the previous event's ({@link #lastStart}), so an event's fan-out costs one
+     * lookup per dimension key, of a string whose hash is cached (see {@code EventMapper}).
+     */
+    private final TreeMap<Long, Map<String, Pending>> partials = new TreeMap<>();
+    private long lastStart = Long.MIN_VALUE;
+    private Map<String, Pending> lastWindow;
     private KeyValueStore<Integer, Long> sentStore;
     /** Per input topic: largest event time, active time of the last record. */
     private final Map<String, long[]> topics = new HashMap<>();
@@ -117,7 +123,7 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     public void init(ProcessorContext<String, Shuffled> context) {
         this.context = context;
         this.partition = context.taskId().partition();
-        this.partials.clear();
+        clearPartials();
         this.sentStore = context.getStateStore(sentStoreName);
         BeforeCommit.register(context, hookStoreName, () -> sendPartials(Long.MAX_VALUE));
         // Idleness counts only time this task was running: a stalled stream thread must not make topics look silent.
@@ -155,8 +161,13 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
         if (!announced || idleSentAt != Long.MIN_VALUE || start + windowMs <= sent) {
             sendEach(record, d);
         } else {
+            Map<String, Pending> window = start == lastStart ? lastWindow : window(start);
             for (String key : d.dimensionKeys()) {
-                Pending p = partials.computeIfAbsent(KeyValue.pair(key, start), k -> new Pending(tolerance));
+                Pending p = window.get(key);
+                if (p == null) {
+                    p = new Pending(tolerance);
+                    window.put(key, p);
+                }
                 o.addTo(p.aggregate);
                 p.observations++;
             }
@@ -218,23 +229,41 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
         }
     }
 
-    /** Sends the partials of every window ending at or before {@code through}. */
+    private Map<String, Pending> window(long start) {
+        lastStart = start;
+        lastWindow = partials.computeIfAbsent(start, s -> new HashMap<>());
+        return lastWindow;
+    }
+
+    /** Sends the partials of every window ending at or before {@code through}, oldest window first. */
     private void sendPartials(long through) {
-        for (Iterator<Map.Entry<KeyValue<String, Long>, Pending>> it = partials.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<KeyValue<String, Long>, Pending> e = it.next();
-            long start = e.getKey().value;
-            if (start <= through - windowMs) {
+        Iterator<Map.Entry<Long, Map<String, Pending>>> windows = partials.headMap(through - windowMs, true)
+                .entrySet().iterator();
+        while (windows.hasNext()) {
+            Map.Entry<Long, Map<String, Pending>> w = windows.next();
+            long start = w.getKey();
+            for (Map.Entry<String, Pending> e : w.getValue().entrySet()) {
                 Pending p = e.getValue();
-                context.forward(new Record<>(e.getKey().key, Shuffled.partial(start, p.observations, p.aggregate),
+                context.forward(new Record<>(e.getKey(), Shuffled.partial(start, p.observations, p.aggregate),
                         start, new RecordHeaders()));
-                it.remove();
+            }
+            windows.remove();
+            if (start == lastStart) {
+                lastStart = Long.MIN_VALUE;
+                lastWindow = null;
             }
         }
+    }
+
+    private void clearPartials() {
+        partials.clear();
+        lastStart = Long.MIN_VALUE;
+        lastWindow = null;
     }
 
     @Override
     public void close() {
         // Not sent means not committed: after a clean close the commit hook ran first, after a crash they are read again.
-        partials.clear();
+        clearPartials();
     }
 }
