@@ -307,6 +307,12 @@ public final class LatencySketch {
      * pipeline's per-window work in a profile. Should a count ever not be whole, format 1 is written instead.
      */
     public byte[] toBytes() {
+        if (count > 0 && pendingCount == count) {
+            byte[] direct = pendingToBytes();
+            if (direct != null) {
+                return direct;
+            }
+        }
         DDSketch bins = sketch();
         BinWriter out = new BinWriter(encodedSizeEstimate(bins));
         out.writeByte(FORMAT_V2);
@@ -317,6 +323,54 @@ public final class LatencySketch {
         if (negative < 0 || zero < 0) {
             return toBytesV1();
         }
+        out.writeVarLong(zero);
+        return out.toByteArray();
+    }
+
+    /**
+     * Format 2 of a sketch whose values are all still pending (a partial's sketches mostly are: a few to a few dozen
+     * values): the values' bin indexes sorted and counted, the same bytes as putting them into the bins and walking
+     * those. The bin array spans the values' whole range (hundreds of slots for a few values across decades of
+     * latency), so building and walking it cost more than the values. Null, for the usual path, when the values span
+     * more bins than a store keeps (it would collapse the lowest) or one is beyond what the mapping indexes (the
+     * library refuses it).
+     */
+    private byte[] pendingToBytes() {
+        IndexMapping mapping = sketch.getIndexMapping();
+        double smallest = Math.max(0, mapping.minIndexableValue()); // as the library decides what is zero
+        double largest = mapping.maxIndexableValue();
+        int[] indexes = new int[pendingCount];
+        int n = 0;
+        long zero = 0;
+        for (int i = 0; i < pendingCount; i++) {
+            double v = pending[i];
+            if (v > largest) {
+                return null;
+            }
+            if (v > smallest) {
+                indexes[n++] = mapping.index(v);
+            } else {
+                zero++; // what the library counts as zero (values are never negative)
+            }
+        }
+        Arrays.sort(indexes, 0, n);
+        if (n > 0 && (long) indexes[n - 1] - indexes[0] + 1 > MAX_BINS) {
+            return null;
+        }
+        BinWriter out = new BinWriter(64 + 4 * n);
+        out.writeByte(FORMAT_V2);
+        writeHeader(out);
+        int countAt = out.beginStore();
+        for (int i = 0; i < n; ) {
+            int j = i + 1;
+            while (j < n && indexes[j] == indexes[i]) {
+                j++;
+            }
+            out.accept(indexes[i], j - i);
+            i = j;
+        }
+        out.endStore(countAt);
+        out.endStore(out.beginStore()); // no negative values
         out.writeVarLong(zero);
         return out.toByteArray();
     }
@@ -466,13 +520,24 @@ public final class LatencySketch {
          * most {@value LatencySketch#MAX_BINS}), which any varint reader reads.
          */
         long writeStore(Store store) {
+            int countAt = beginStore();
+            store.forEach(this);
+            return endStore(countAt);
+        }
+
+        /** Keeps the three bytes of the bin count; the bins follow through {@link #accept}. */
+        int beginStore() {
             int countAt = size;
             ensure(3);
             size += 3;
             bins = 0;
             total = 0;
             whole = true;
-            store.forEach(this);
+            return countAt;
+        }
+
+        /** Writes the bin count into the bytes {@link #beginStore} kept; see {@link #writeStore}. */
+        long endStore(int countAt) {
             if (!whole || bins >= 1 << 21) {
                 return -1;
             }

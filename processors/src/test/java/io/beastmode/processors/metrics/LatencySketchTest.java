@@ -77,6 +77,36 @@ class LatencySketchTest {
     }
 
     /**
+     * A sketch whose values are all still pending is written straight from them; the bytes must be exactly those of
+     * the same values put into the bins first (a read puts them there), for zeros, repeats, one value, a full batch,
+     * values decades apart, and values spanning more bins than a store keeps (written the usual way).
+     */
+    @Test
+    void pendingValuesEncodeExactlyLikeTheSameValuesInTheBins() {
+        Random random = new Random(23);
+        for (int round = 0; round < 300; round++) {
+            int n = 1 + random.nextInt(64);
+            LatencySketch direct = new LatencySketch(round % 5 == 0 ? 0.02 : LatencySketch.DEFAULT_RELATIVE_ACCURACY);
+            LatencySketch binned = new LatencySketch(direct.relativeAccuracy());
+            for (int i = 0; i < n; i++) {
+                double v = switch (round % 4) {
+                    case 0 -> random.nextInt(4) == 0 ? 0.0 : 1 + random.nextInt(5);
+                    case 1 -> 50 * Math.exp(2 * random.nextGaussian());
+                    case 2 -> Math.pow(10, -9 + 21 * random.nextDouble());
+                    default -> Double.MIN_VALUE * random.nextInt(3);
+                };
+                direct.add(v);
+                binned.add(v);
+            }
+            binned.quantile(0.5); // puts the pending values into the bins
+            assertThat(direct.toBytes()).as("round %d, %d values", round, n).isEqualTo(binned.toBytes());
+            LatencySketch back = LatencySketch.fromBytes(direct.toBytes());
+            assertThat(back.count()).isEqualTo(n);
+            assertThat(back.quantiles(0.0, 0.5, 0.99, 1.0)).containsExactly(binned.quantiles(0.0, 0.5, 0.99, 1.0));
+        }
+    }
+
+    /**
      * Values are added to the bins in batches (smallest and largest first). Whenever the sketch is read, merged,
      * copied or encoded in between, it must answer and encode exactly as if each value had gone in at once: here
      * against a sketch merged from one-value sketches, whose bins each took a single value directly.
