@@ -132,6 +132,13 @@ final class MetricsLedger {
         return fingerprints.values().stream().filter(l -> l.size() > 1).count();
     }
 
+    /** Whether every window {@code reference} emitted has been emitted here too (whatever its values). */
+    synchronized boolean hasEvery(MetricsLedger reference) {
+        synchronized (reference) {
+            return fingerprints.keySet().containsAll(reference.fingerprints.keySet());
+        }
+    }
+
     synchronized int windows() {
         return fingerprints.size();
     }
