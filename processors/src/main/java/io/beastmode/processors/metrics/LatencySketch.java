@@ -5,6 +5,7 @@ import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
 import com.datadoghq.sketch.ddsketch.store.BinAcceptor;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.function.Supplier;
 
 /**
@@ -176,96 +178,50 @@ public final class LatencySketch {
     }
 
     /**
-     * Several quantiles (see {@link #quantile}), in the order asked; NaN each when empty. Asked alone, each quantile
-     * makes the library sum every bin of both stores to count them first; asked together, they are counted once.
+     * Several quantiles (see {@link #quantile}), in the order asked; NaN each when empty.
      *
-     * <p>Ascending quantiles of a sketch without negative values (every latency) are answered in one pass over the
-     * bins, with the library's rule (the value of the first bin whose running count exceeds {@code q * (count - 1)}):
-     * the library walks the bins again for each quantile with an iterator that allocates an object per bin, which was
-     * a sixth of closing a window in a profile. Anything else goes to the library.
+     * <p>A quantile of one half or more, of a sketch without negative values (every latency), is found walking down
+     * from the highest bin, with the library's rule (the value of the first bin whose running count from the bottom
+     * exceeds {@code q * (count - 1)}), and the sketch's own exact count: a p99 stops after the top few bins. The
+     * library sums every bin to count them and then walks up from the lowest, allocating an object per bin, for each
+     * quantile asked; that was a sixth of closing a window in a profile. Lower quantiles go to the library.
      */
     public double[] quantiles(double... qs) {
         for (double q : qs) {
             checkQuantile(q);
         }
+        double[] values = new double[qs.length];
         if (isEmpty()) {
-            double[] none = new double[qs.length];
-            Arrays.fill(none, Double.NaN);
-            return none;
+            Arrays.fill(values, Double.NaN);
+            return values;
         }
         DDSketch bins = sketch();
-        double[] values = bins.getNegativeValueStore().isEmpty() && ascending(qs) ? onePass(bins, count, qs) : null;
-        if (values == null) {
-            values = bins.getValuesAtQuantiles(qs);
-        }
-        for (int i = 0; i < values.length; i++) {
-            values[i] = clamp(values[i]);
+        boolean fromTop = bins.getNegativeValueStore().isEmpty();
+        for (int i = 0; i < qs.length; i++) {
+            double v = fromTop && qs[i] >= 0.5 ? fromTop(bins, count, qs[i]) : Double.NaN;
+            values[i] = clamp(Double.isNaN(v) ? bins.getValueAtQuantile(qs[i]) : v);
         }
         return values;
     }
 
-    private static boolean ascending(double[] qs) {
-        for (int i = 1; i < qs.length; i++) {
-            if (qs[i] < qs[i - 1]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
-     * See {@link #quantiles}; null if a quantile was not reached (the library then decides). {@code count} is the
-     * sketch's exact count, equal to the library's sum over the bins (whole counts, below 2^53), without that pass.
+     * See {@link #quantiles}. Counts are whole numbers below 2^53, so the sums are exact and the bin is the library's:
+     * the highest bin whose count from the bottom up to it, not including it, is at most the rank. NaN if none is
+     * (the library then decides).
      */
-    private static double[] onePass(DDSketch bins, long exactCount, double[] qs) {
-        Store positive = bins.getPositiveValueStore();
+    private static double fromTop(DDSketch bins, long exactCount, double q) {
         double count = exactCount;
-        double zeroCount = count - positive.getTotalCount();
-        double[] values = new double[qs.length];
-        QuantileWalk walk = new QuantileWalk(bins.getIndexMapping(), qs, count, values);
-        walk.running = zeroCount;
-        while (walk.next < qs.length && walk.running > walk.rank(walk.next)) {
-            values[walk.next++] = 0;
-        }
-        if (walk.next < qs.length) {
-            positive.forEach(walk);
-        }
-        return walk.next == qs.length ? values : null;
-    }
-
-    /** Running count over the positive bins in ascending order, filling each quantile as its rank is passed. */
-    private static final class QuantileWalk implements BinAcceptor {
-        private final IndexMapping mapping;
-        private final double[] qs;
-        private final double count;
-        private final double[] values;
-        double running;
-        int next;
-
-        QuantileWalk(IndexMapping mapping, double[] qs, double count, double[] values) {
-            this.mapping = mapping;
-            this.qs = qs;
-            this.count = count;
-            this.values = values;
-        }
-
-        double rank(int i) {
-            return qs[i] * (count - 1);
-        }
-
-        @Override
-        public void accept(int index, double binCount) {
-            if (next == qs.length) {
-                return;
+        double rank = q * (count - 1);
+        double above = 0;
+        Iterator<Bin> down = bins.getPositiveValueStore().getDescendingIterator();
+        while (down.hasNext()) {
+            Bin bin = down.next();
+            if (count - above - bin.getCount() <= rank) {
+                return bins.getIndexMapping().value(bin.getIndex());
             }
-            running += binCount;
-            if (running > rank(next)) {
-                double value = mapping.value(index);
-                do {
-                    values[next++] = value;
-                } while (next < qs.length && running > rank(next));
-            }
+            above += bin.getCount();
         }
+        return count - above > rank ? 0.0 : Double.NaN; // the rank falls among the zeros
     }
 
     private static void checkQuantile(double q) {
