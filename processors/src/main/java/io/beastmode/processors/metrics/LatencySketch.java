@@ -207,9 +207,9 @@ public final class LatencySketch {
     /**
      * See {@link #quantiles}. Counts are whole numbers below 2^53, so the sums are exact and the bin is the library's:
      * the highest bin whose count from the bottom up to it, not including it, is at most the rank. NaN if none is
-     * (the library then decides).
+     * (the library then decides). Package-private for the test that pins it to the library's answer.
      */
-    private static double fromTop(DDSketch bins, long exactCount, double q) {
+    static double fromTop(DDSketch bins, long exactCount, double q) {
         double count = exactCount;
         double rank = q * (count - 1);
         double above = 0;
@@ -289,9 +289,9 @@ public final class LatencySketch {
      * those. The bin array spans the values' whole range (hundreds of slots for a few values across decades of
      * latency), so building and walking it cost more than the values. Null, for the usual path, when the values span
      * more bins than a store keeps (it would collapse the lowest) or one is beyond what the mapping indexes (the
-     * library refuses it).
+     * library refuses it). Package-private for the test that pins it to the usual path's bytes.
      */
-    private byte[] pendingToBytes() {
+    byte[] pendingToBytes() {
         IndexMapping mapping = sketch.getIndexMapping();
         double smallest = Math.max(0, mapping.minIndexableValue()); // as the library decides what is zero
         double largest = mapping.maxIndexableValue();

@@ -68,6 +68,11 @@ class LatencySketchTest {
             double[] expected = library.getValuesAtQuantiles(qs);
             double[] answered = ours.quantiles(qs);
             for (int i = 0; i < qs.length; i++) {
+                if (qs[i] >= 0.5) {
+                    // The walk itself, unclamped, so a walk that gave up (NaN, the library's path) would fail here.
+                    assertThat(LatencySketch.fromTop(library, n, qs[i])).as("round %d q %s", round, qs[i])
+                            .isEqualTo(expected[i]);
+                }
                 double clamped = Math.max(ours.min(), Math.min(ours.max(), expected[i]));
                 assertThat(answered[i]).as("round %d (shape %d, %d values) q %s", round, shape, n, qs[i])
                         .isEqualTo(clamped);
@@ -99,6 +104,15 @@ class LatencySketchTest {
                 binned.add(v);
             }
             binned.quantile(0.5); // puts the pending values into the bins
+            byte[] fromPending = direct.pendingToBytes();
+            if (round % 4 != 2) {
+                // Within a store's bins: the direct path must be taken, or this test would compare the usual path
+                // with itself.
+                assertThat(fromPending).as("round %d, %d values", round, n).isNotNull();
+            }
+            if (fromPending != null) {
+                assertThat(fromPending).as("round %d, %d values", round, n).isEqualTo(binned.toBytes());
+            }
             assertThat(direct.toBytes()).as("round %d, %d values", round, n).isEqualTo(binned.toBytes());
             LatencySketch back = LatencySketch.fromBytes(direct.toBytes());
             assertThat(back.count()).isEqualTo(n);
