@@ -92,6 +92,22 @@ public final class BenchCommand implements Runnable {
                 description = "Kafka Streams processing.guarantee of the pipeline (default: ${DEFAULT-VALUE}).")
         String processingGuarantee;
 
+        @Option(names = "--request-rate", defaultValue = "50000", paramLabel = "R",
+                description = {"Requests per second of event time in the preload (default: ${DEFAULT-VALUE}, the "
+                        + "production target). The trace's arrivals keep their order and relative spacing, scaled "
+                        + "to this mean rate. 0 keeps the trace's own spacing (about 11 requests/s): 2,000,000 events "
+                        + "then span some 600 one-minute windows, a backlog of ten hours replayed at once, where "
+                        + "the per-window work (closing, encoding and storing each key's window) outweighs the "
+                        + "per-event work."})
+        double requestRate;
+
+        @Option(names = "--stream-threads", paramLabel = "T",
+                description = {"The pipeline's num.stream.threads (default: the number of cores, here "
+                        + "${DEFAULT-VALUE}). One stream thread per core is the deployment advice: a thread waits on "
+                        + "the broker at each exactly-once commit and fetch, and a second one works meanwhile."})
+        int streamThreads = Runtime.getRuntime().availableProcessors();
+
+
         @Option(names = "--streams-property", paramLabel = "K=V",
                 description = "Extra Kafka Streams property for the pipeline (repeatable; for tuning experiments).")
         Map<String, String> streamsProperties = new LinkedHashMap<>();
@@ -125,6 +141,12 @@ public final class BenchCommand implements Runnable {
             if (runs < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
             }
+            if (!(requestRate >= 0) || Double.isInfinite(requestRate)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--request-rate must be a number >= 0");
+            }
+            if (streamThreads < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stream-threads must be at least 1");
+            }
             Duration idle;
             try {
                 idle = io.beastmode.topology.config.PipelineConfig.parseDuration(watermarkIdle);
@@ -143,8 +165,9 @@ public final class BenchCommand implements Runnable {
                     }
                     Map<String, Object> result = new ThroughputBench(new ThroughputBench.Options(cluster.bootstrap,
                             cluster.registryUrl, events, input.partitions, input.seed,
-                            input.data != null ? input.data : NabCommand.sharedData(), processingGuarantee,
-                            streamsProperties, idle, Duration.ofSeconds(timeoutSeconds), input.keepTopics),
+                            input.data != null ? input.data : NabCommand.sharedData(), requestRate, streamThreads,
+                            processingGuarantee, streamsProperties, idle, Duration.ofSeconds(timeoutSeconds),
+                            input.keepTopics),
                             status).run();
                     results.add(result);
                     if (!input.json && runs > 1) {
@@ -207,12 +230,17 @@ public final class BenchCommand implements Runnable {
             Map<String, Object> check = (Map<String, Object>) r.get("check");
             Map<String, Object> targets = (Map<String, Object>) r.get("targets");
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "events preloaded:  %,d (%d partitions)%n", (Long) r.get("events"),
-                    (Integer) r.get("partitions")));
+            Map<String, Object> pre = (Map<String, Object>) r.get("preload");
+            double rate = (Double) pre.get("requestRate");
+            sb.append(String.format(Locale.ROOT, "events preloaded:  %,d (%d partitions), %,d requests arriving over "
+                            + "%,.1f s of event time (%s)%n", (Long) r.get("events"), (Integer) r.get("partitions"),
+                    (Long) pre.get("arrivals"), (Double) pre.get("arrivalSeconds"),
+                    rate > 0 ? String.format(Locale.ROOT, "--request-rate %,.0f", rate) : "the trace's own spacing"));
             sb.append(String.format(Locale.ROOT, "raw consumer:      %,d events/s (%.2f s)%n",
                     (Long) raw.get("eventsPerSecond"), (Double) raw.get("seconds")));
-            sb.append(String.format(Locale.ROOT, "pipeline (%s): %,d events/s (%.2f s, start to last window)%n",
-                    pipe.get("processingGuarantee"), (Long) pipe.get("eventsPerSecond"), (Double) pipe.get("seconds")));
+            sb.append(String.format(Locale.ROOT, "pipeline (%s, %d stream threads): %,d events/s (%.2f s, start to "
+                            + "last window)%n", pipe.get("processingGuarantee"), (Integer) pipe.get("streamThreads"),
+                    (Long) pipe.get("eventsPerSecond"), (Double) pipe.get("seconds")));
             sb.append(String.format(Locale.ROOT, "pipeline CPU (whole JVM, broker included): %.1f s, %.2f us per event; "
                             + "JIT compiling %.1f s, GC %.1f s%n", (Double) pipe.get("processCpuSeconds"),
                     (Double) pipe.get("cpuMicrosPerEvent"), (Double) pipe.get("jitCompileSeconds"),

@@ -28,6 +28,14 @@ class BenchIT {
         assertThat(check.path("duplicateWindows").asLong()).isZero();
         assertThat(check.path("windows").asInt()).isPositive();
         assertThat(json.path("preload").path("byKind").size()).isEqualTo(4);
+        // The default load comes at the production rate, 50,000 requests/s of event time: its ~1,000 requests arrive
+        // within a fraction of a second (at the trace's own spacing they take minutes, see the next test).
+        JsonNode preload = json.path("preload");
+        assertThat(preload.path("requestRate").asDouble()).isEqualTo(50_000);
+        assertThat(preload.path("arrivals").asLong()).isGreaterThanOrEqualTo(check.path("requestsPreloaded").asLong());
+        assertThat(preload.path("arrivalSeconds").asDouble()).isLessThan(1.0);
+        assertThat(json.path("pipeline").path("streamThreads").asInt())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(json.path("rawConsumer").path("records").asLong()).isEqualTo(3000 + json.path("preload")
                 .path("windowClosers").asLong());
         assertThat(json.path("rawConsumer").path("eventsPerSecond").asDouble()).isPositive();
@@ -52,6 +60,7 @@ class BenchIT {
     @Test
     void repeatedRunsInOneJvmEachUseFreshTopicsAndAreEachChecked() throws Exception {
         InspectIT.Run r = InspectIT.beast("bench", "throughput", "--events", "1500", "--runs", "2",
+                "--request-rate", "0", "--stream-threads", "1",
                 "--bootstrap-servers", BeastTestStack.bootstrapServers(),
                 "--schema-registry", BeastTestStack.registryUrl(), "--timeout", "180", "--json");
         assertThat(r.rc()).as(r.err()).isZero();
@@ -64,6 +73,10 @@ class BenchIT {
             assertThat(run.path("check").path("requestsCounted").asLong())
                     .isEqualTo(run.path("check").path("requestsPreloaded").asLong());
             assertThat(run.path("pipeline").path("eventsPerSecond").asDouble()).isPositive();
+            assertThat(run.path("pipeline").path("streamThreads").asInt()).isEqualTo(1);
+            // The trace's own spacing, about 11 requests/s: its requests arrive over more than ten seconds.
+            assertThat(run.path("preload").path("arrivalSeconds").asDouble())
+                    .isGreaterThan(run.path("preload").path("arrivals").asLong() / 50.0).isGreaterThan(10.0);
         }
     }
 

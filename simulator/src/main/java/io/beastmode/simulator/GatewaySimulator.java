@@ -55,6 +55,9 @@ public final class GatewaySimulator implements Iterator<SimEvent> {
     private final List<Arrival> arrivals;
     private final long shiftMs;
     private final long lapMs;
+    private final long traceStartMs;
+    /** Event-time offsets from the trace start are divided by this (1: the trace's own spacing). */
+    private final double timeCompression;
     private final long maxEvents;
     private final long seed;
 
@@ -98,6 +101,9 @@ public final class GatewaySimulator implements Iterator<SimEvent> {
         // A replay longer than the trace starts it again one second after its last arrival: no hole in the traffic
         // (starting on the next whole minute left up to two quiet minutes per lap, which detectors rightly flagged).
         this.lapMs = data.traceEndMs() - traceStart + 1_000L;
+        this.traceStartMs = traceStart;
+        double traceRate = data.requests() * 1000.0 / lapMs;
+        this.timeCompression = options.requestRate() > 0 ? options.requestRate() / traceRate : 1;
         long firstMinute = ceilToMinute(traceStart + shiftMs);
         this.incidents = options.incidents().stream().map(s -> s.at(firstMinute)).toList();
 
@@ -206,7 +212,9 @@ public final class GatewaySimulator implements Iterator<SimEvent> {
             nextArrival = 0;
             lap++;
         }
-        return arrivals.get(nextArrival).traceTimeMs() + shiftMs + lap * lapMs;
+        long offset = arrivals.get(nextArrival).traceTimeMs() - traceStartMs + lap * lapMs;
+        // Rounded down: arrivals stay in trace order, and equal times keep their generation order.
+        return traceStartMs + shiftMs + (timeCompression == 1 ? offset : (long) (offset / timeCompression));
     }
 
     private void generate(Arrival a, long t) {

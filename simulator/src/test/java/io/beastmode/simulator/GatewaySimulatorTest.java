@@ -109,6 +109,40 @@ class GatewaySimulatorTest {
     }
 
     @Test
+    void aRequestRateSpacesTheArrivalsAtThatRateInTraceOrder() {
+        double rate = 50_000;
+        Map<String, Long> dense = arrivals(new GatewaySimulator(data, new SimulatorOptions().seed(7).requestRate(rate)));
+        Map<String, Long> trace = arrivals(new GatewaySimulator(data, new SimulatorOptions().seed(7)));
+        assertThat(dense).hasSize(data.requests()).containsOnlyKeys(trace.keySet());
+        long start = data.traceStartMs();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < data.requests(); i++) {
+            String id = "req-7-" + i; // request ids count arrivals in trace order
+            long t = dense.get(id);
+            assertThat(t).isGreaterThanOrEqualTo(previous).isGreaterThanOrEqualTo(start);
+            // Each arrival keeps its place: its trace offset, shrunk by one factor.
+            assertThat(t - start).isLessThanOrEqualTo(trace.get(id) - start);
+            previous = t;
+            first = Math.min(first, t);
+            last = Math.max(last, t);
+        }
+        // One pass of the trace at 50,000 requests/s lasts requests / 50,000 seconds of event time.
+        assertThat((last - first) / 1000.0).isCloseTo(data.requests() / rate, within(data.requests() / rate * 0.01));
+        long sameSpacing = arrivals(new GatewaySimulator(data, new SimulatorOptions().seed(7).requestRate(0)))
+                .get("req-7-100");
+        assertThat(sameSpacing).isEqualTo(trace.get("req-7-100"));
+    }
+
+    /** Arrival (first event) time of each request. */
+    private static Map<String, Long> arrivals(GatewaySimulator simulator) {
+        Map<String, Long> out = new HashMap<>();
+        simulator.forEachRemaining(e -> out.putIfAbsent(e.requestId(), e.eventTime()));
+        return out;
+    }
+
+    @Test
     void everyEventPassesThePublisherValidation() {
         EventValidator validator = new EventValidator(EventValidator.DEFAULT_MIN_EVENT_TIME, Duration.ofDays(3650), Clock.systemUTC());
         events.forEach(e -> validator.validate(e.record()));

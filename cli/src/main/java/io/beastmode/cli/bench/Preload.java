@@ -31,9 +31,14 @@ import java.util.Map;
  */
 public final class Preload {
 
-    /** What was loaded. {@code lastWindowStart}: start of the last tumbling window holding trace events. */
+    /**
+     * What was loaded. {@code lastWindowStart}: start of the last tumbling window holding trace events;
+     * {@code arrivals}: requests that arrived (their selection was loaded; the last ones may have no request event
+     * yet when the preload stops at N events); {@code firstArrival}/{@code lastArrival}: their event times.
+     */
     public record Result(long events, long closers, Map<EventKind, Long> byKind, long requests, long firstEventTime,
-                         long lastEventTime, long lastWindowStart, double seconds) {
+                         long lastEventTime, long lastWindowStart, long arrivals, long firstArrival, long lastArrival,
+                         double seconds) {
         public double eventsPerSecond() {
             return seconds > 0 ? events / seconds : 0;
         }
@@ -56,17 +61,23 @@ public final class Preload {
     /**
      * Publishes {@code events} simulator events, then the closers.
      *
+     * @param requestRate requests per second of event time, 0 for the trace's own spacing
      * @param windowMs tumbling window of the pipeline
      * @param graceMs  its grace
      */
     public static Result run(String bootstrap, String registryUrl, PipelineTopics topics, int partitions,
-                             long events, long seed, java.nio.file.Path data, long windowMs, long graceMs) {
-        SimulatorOptions options = new SimulatorOptions().maxEvents(events).seed(seed).speed(0).dataDir(data);
+                             long events, long seed, java.nio.file.Path data, double requestRate, long windowMs,
+                             long graceMs) {
+        SimulatorOptions options = new SimulatorOptions().maxEvents(events).seed(seed).speed(0).dataDir(data)
+                .requestRate(requestRate);
         GatewaySimulator simulator = GatewaySimulator.create(options);
         Map<EventKind, Long> byKind = new EnumMap<>(EventKind.class);
         Map<EventKind, SpecificRecord> templates = new EnumMap<>(EventKind.class);
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
+        long arrivals = 0;
+        long firstArrival = Long.MAX_VALUE;
+        long lastArrival = Long.MIN_VALUE;
         long t0 = System.nanoTime();
         try (TelemetryPublisher publisher = publisher(bootstrap, registryUrl, topics)) {
             while (simulator.hasNext()) {
@@ -76,6 +87,11 @@ public final class Preload {
                 // Quality feedback is valid but not aggregated: it opens no window, so it does not count here.
                 if (!(e.record() instanceof SelectionEvent s && s.getKind() == SelectionEventKind.QUALITY_FEEDBACK)) {
                     templates.put(e.kind(), e.record());
+                    if (e.kind() == EventKind.SELECTION) { // a request's selection comes at its arrival
+                        arrivals++;
+                        firstArrival = Math.min(firstArrival, e.eventTime());
+                        lastArrival = Math.max(lastArrival, e.eventTime());
+                    }
                     first = Math.min(first, e.eventTime());
                     last = Math.max(last, e.eventTime());
                 }
@@ -104,7 +120,8 @@ public final class Preload {
             publisher.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Result(total, closers, byKind, byKind.getOrDefault(EventKind.REQUEST, 0L), first, last,
-                    lastWindowStart, seconds);
+                    lastWindowStart, arrivals, firstArrival,
+                    lastArrival, seconds);
         }
     }
 

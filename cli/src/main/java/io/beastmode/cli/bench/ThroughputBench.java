@@ -31,9 +31,12 @@ public final class ThroughputBench {
     public static final double TARGET_EVENTS_PER_SECOND = 200_000;
     public static final double TARGET_RATIO = 0.5;
 
-    /** What to run. {@code streamsProps}: extra Kafka Streams properties for tuning experiments. */
+    /**
+     * What to run. {@code requestRate}: requests per second of event time in the preload, 0 for the trace's own
+     * spacing; {@code streamsProps}: extra Kafka Streams properties for tuning experiments.
+     */
     public record Options(String bootstrap, String registryUrl, long events, int partitions, long seed, Path data,
-                          String processingGuarantee, Map<String, String> streamsProps, Duration watermarkIdle,
+                          double requestRate, int streamThreads, String processingGuarantee, Map<String, String> streamsProps, Duration watermarkIdle,
                           Duration timeout, boolean keepTopics) {
     }
 
@@ -55,6 +58,7 @@ public final class ThroughputBench {
                 .schemaRegistryUrl(options.registryUrl())
                 .applicationId(run)
                 .stateDir(stateDir)
+                .numStreamThreads(options.streamThreads())
                 .processingGuarantee(options.processingGuarantee())
                 .topics(PipelineTopics.prefixed(prefix))
                 .httpPort(-1)
@@ -67,7 +71,7 @@ public final class ThroughputBench {
             status.printf("bench: preloading %,d events into %s* (%d partitions)...%n", options.events(), prefix,
                     options.partitions());
             Preload.Result preload = Preload.run(options.bootstrap(), options.registryUrl(), config.topics(),
-                    options.partitions(), options.events(), options.seed(), options.data(), windowMs,
+                    options.partitions(), options.events(), options.seed(), options.data(), options.requestRate(), windowMs,
                     config.grace().toMillis());
             status.printf("bench: preloaded %,d events (%,d requests) + %d window closers in %.1f s (%,.0f events/s)%n",
                     preload.events(), preload.requests(), preload.closers(), preload.seconds(),
@@ -134,6 +138,10 @@ public final class ThroughputBench {
             preload.byKind().forEach((k, v) -> kinds.put(k.label(), v));
             pre.put("byKind", kinds);
             pre.put("windowClosers", preload.closers());
+            pre.put("arrivals", preload.arrivals());
+            // 0: the trace's own spacing. Arrivals: first to last request's arrival in event time.
+            pre.put("requestRate", options.requestRate());
+            pre.put("arrivalSeconds", round(Math.max(0, preload.lastArrival() - preload.firstArrival()) / 1000.0));
             out.put("preload", pre);
             Map<String, Object> rawOut = new LinkedHashMap<>();
             rawOut.put("records", raw.records());
@@ -142,6 +150,7 @@ public final class ThroughputBench {
             out.put("rawConsumer", rawOut);
             Map<String, Object> pipe = new LinkedHashMap<>();
             pipe.put("processingGuarantee", config.processingGuarantee());
+            pipe.put("streamThreads", config.numStreamThreads());
             pipe.put("seconds", round(pipelineSeconds));
             pipe.put("eventsPerSecond", Math.round(pipelineRate));
             // CPU of this whole JVM (broker, registry client, pipeline, watcher) while the pipeline ran: steadier
