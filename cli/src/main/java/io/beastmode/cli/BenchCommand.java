@@ -239,7 +239,7 @@ public final class BenchCommand implements Runnable {
             sb.append(String.format(Locale.ROOT, "raw consumer:      %,d events/s (%.2f s)%n",
                     (Long) raw.get("eventsPerSecond"), (Double) raw.get("seconds")));
             sb.append(String.format(Locale.ROOT, "pipeline (%s, %d stream threads): %,d events/s (%.2f s, start to "
-                            + "last window)%n", pipe.get("processingGuarantee"), (Integer) pipe.get("streamThreads"),
+                            + "last window)%n", pipe.get("processingGuarantee"), (Integer) pipe.get("numStreamThreads"),
                     (Long) pipe.get("eventsPerSecond"), (Double) pipe.get("seconds")));
             sb.append(String.format(Locale.ROOT, "pipeline CPU (whole JVM, broker included): %.1f s, %.2f us per event; "
                             + "JIT compiling %.1f s, GC %.1f s%n", (Double) pipe.get("processCpuSeconds"),
@@ -252,6 +252,12 @@ public final class BenchCommand implements Runnable {
                     (Double) time.get("process-ratio"), (Double) time.get("poll-ratio"),
                     (Double) time.get("commit-ratio"), (Double) time.get("punctuate-ratio"),
                     (Double) time.get("blockedSeconds")));
+            StringBuilder threads = new StringBuilder();
+            for (Map<String, Object> t : (List<Map<String, Object>>) pipe.get("streamThreads")) {
+                threads.append(threads.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.1f s %s",
+                        (Double) t.get("cpuSeconds"), t.get("activeTasks")));
+            }
+            sb.append(String.format(Locale.ROOT, "each stream thread's CPU and active tasks: %s%n", threads));
             sb.append(String.format(Locale.ROOT, "ratio pipeline/raw: %.3f%n", (Double) r.get("ratio")));
             sb.append(String.format(Locale.ROOT, "check: requests preloaded %,d, counted in final 1m ALL windows %,d "
                             + "(%d windows, %d duplicates, %d dead letters, %d late): %s%n",

@@ -34,8 +34,20 @@ class BenchIT {
         assertThat(preload.path("requestRate").asDouble()).isEqualTo(50_000);
         assertThat(preload.path("arrivals").asLong()).isGreaterThanOrEqualTo(check.path("requestsPreloaded").asLong());
         assertThat(preload.path("arrivalSeconds").asDouble()).isLessThan(1.0);
-        assertThat(json.path("pipeline").path("streamThreads").asInt())
+        assertThat(json.path("pipeline").path("numStreamThreads").asInt())
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
+        // Each thread's CPU adds up to the total, and every task (3 partitions, 2 subtopologies) is on one thread.
+        JsonNode threads = json.path("pipeline").path("streamThreads");
+        assertThat(threads.size()).isEqualTo(json.path("pipeline").path("numStreamThreads").asInt());
+        double sum = 0;
+        java.util.List<String> tasks = new java.util.ArrayList<>();
+        for (JsonNode t : threads) {
+            sum += t.path("cpuSeconds").asDouble();
+            t.path("activeTasks").forEach(task -> tasks.add(task.asText()));
+        }
+        assertThat(sum).isCloseTo(json.path("pipeline").path("streamThreadCpuSeconds").asDouble(),
+                org.assertj.core.api.Assertions.within(0.01 * threads.size()));
+        assertThat(tasks).containsExactlyInAnyOrder("0_0", "0_1", "0_2", "1_0", "1_1", "1_2");
         assertThat(json.path("rawConsumer").path("records").asLong()).isEqualTo(3000 + json.path("preload")
                 .path("windowClosers").asLong());
         assertThat(json.path("rawConsumer").path("eventsPerSecond").asDouble()).isPositive();
@@ -73,7 +85,8 @@ class BenchIT {
             assertThat(run.path("check").path("requestsCounted").asLong())
                     .isEqualTo(run.path("check").path("requestsPreloaded").asLong());
             assertThat(run.path("pipeline").path("eventsPerSecond").asDouble()).isPositive();
-            assertThat(run.path("pipeline").path("streamThreads").asInt()).isEqualTo(1);
+            assertThat(run.path("pipeline").path("numStreamThreads").asInt()).isEqualTo(1);
+            assertThat(run.path("pipeline").path("streamThreads").size()).isEqualTo(1);
             // The trace's own spacing, about 11 requests/s: its requests arrive over more than ten seconds.
             assertThat(run.path("preload").path("arrivalSeconds").asDouble())
                     .isGreaterThan(run.path("preload").path("arrivals").asLong() / 50.0).isGreaterThan(10.0);

@@ -3,8 +3,10 @@ package io.beastmode.cli.bench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
 
@@ -41,20 +43,39 @@ record JvmCost(double cpuSeconds, double compileSeconds, double gcSeconds) {
      * JVM does not measure thread CPU time.
      */
     static double streamThreadCpuSeconds(KafkaStreams streams) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
-            return -1;
+        List<ThreadCpu> threads = streamThreadCpu(streams);
+        return threads == null ? -1 : threads.stream().mapToDouble(ThreadCpu::cpuSeconds).sum();
+    }
+
+    /** One stream thread's CPU seconds and the active tasks it holds now (ids like {@code 0_1}, sorted). */
+    record ThreadCpu(double cpuSeconds, List<String> activeTasks) {
+    }
+
+    /**
+     * Each stream thread's CPU since it started, in Kafka Streams' order of its threads; null if the JVM does not
+     * measure thread CPU time. Tasks go to threads by count, not by cost, so this shows a thread that does more than
+     * its share.
+     */
+    static List<ThreadCpu> streamThreadCpu(KafkaStreams streams) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported() || !mx.isThreadCpuTimeEnabled()) {
+            return null;
         }
         // The names Kafka Streams reports for its own threads, rather than a guess at its naming scheme.
-        Set<String> names = streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName)
-                .collect(Collectors.toSet());
-        long nanos = 0;
+        Map<String, Long> ids = new HashMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (names.contains(t.getName())) {
-                nanos += Math.max(0, threads.getThreadCpuTime(t.getId()));
-            }
+            ids.put(t.getName(), t.getId());
         }
-        return nanos / 1e9;
+        List<ThreadCpu> out = new ArrayList<>();
+        for (ThreadMetadata meta : streams.metadataForLocalThreads()) {
+            Long id = ids.get(meta.threadName());
+            if (id == null) {
+                continue;
+            }
+            List<String> tasks = meta.activeTasks().stream().map(t -> t.taskId().toString()).sorted().toList();
+            out.add(new ThreadCpu(Math.max(0, mx.getThreadCpuTime(id)) / 1e9, tasks));
+        }
+        return out;
     }
 
     static JvmCost since(Mark from) {

@@ -92,6 +92,7 @@ public final class ThroughputBench {
             long late;
             JvmCost cost;
             double streamThreadSeconds;
+            List<JvmCost.ThreadCpu> perThread;
             Map<String, Object> threadTime;
             try (WindowWatcher watcher = new WindowWatcher(config, windowMs, preload.lastWindowStart(), null)) {
                 JvmCost.Mark costFrom = JvmCost.mark();
@@ -114,7 +115,9 @@ public final class ThroughputBench {
                     }
                     pipelineSeconds = (end - t0) / 1e9;
                     cost = JvmCost.since(costFrom);
-                    streamThreadSeconds = JvmCost.streamThreadCpuSeconds(pipeline.streams());
+                    perThread = JvmCost.streamThreadCpu(pipeline.streams());
+                    streamThreadSeconds = perThread == null ? -1
+                            : perThread.stream().mapToDouble(JvmCost.ThreadCpu::cpuSeconds).sum();
                     threadTime = threadTimeShares(pipeline.streams());
                     deadLetters = pipeline.metrics().totalDeadLetters();
                     late = pipeline.metrics().lateRecords();
@@ -150,7 +153,7 @@ public final class ThroughputBench {
             out.put("rawConsumer", rawOut);
             Map<String, Object> pipe = new LinkedHashMap<>();
             pipe.put("processingGuarantee", config.processingGuarantee());
-            pipe.put("streamThreads", config.numStreamThreads());
+            pipe.put("numStreamThreads", config.numStreamThreads());
             pipe.put("seconds", round(pipelineSeconds));
             pipe.put("eventsPerSecond", Math.round(pipelineRate));
             // CPU of this whole JVM (broker, registry client, pipeline, watcher) while the pipeline ran: steadier
@@ -160,6 +163,14 @@ public final class ThroughputBench {
             // The stream threads' own CPU: what the pipeline's processing costs, apart from what shares the cores.
             pipe.put("streamThreadCpuSeconds", round(streamThreadSeconds));
             pipe.put("streamThreadMicrosPerEvent", round(streamThreadSeconds * 1e6 / preload.events()));
+            List<Map<String, Object>> threads = new ArrayList<>();
+            for (JvmCost.ThreadCpu t : perThread == null ? List.<JvmCost.ThreadCpu>of() : perThread) {
+                Map<String, Object> thread = new LinkedHashMap<>();
+                thread.put("cpuSeconds", round(t.cpuSeconds()));
+                thread.put("activeTasks", t.activeTasks());
+                threads.add(thread);
+            }
+            pipe.put("streamThreads", threads);
             pipe.put("streamThreadTime", threadTime);
             pipe.put("jitCompileSeconds", round(cost.compileSeconds()));
             pipe.put("gcSeconds", round(cost.gcSeconds()));
