@@ -31,6 +31,13 @@ final class ExpiredKeyTracker {
     private long[] expiredLater;
     private int size;
     private boolean saturated;
+    // Observations not yet in the sample, in arrival order: an observe appends (a new key used to shift the sorted
+    // arrays, 4% of the stream thread at the production density), and they are folded in when the buffer is full
+    // or the tracker is read, merged or written.
+    private long[] pendingHash = new long[0];
+    private long[] pendingTime = new long[0];
+    private long[] pendingExpired = new long[0];
+    private int pending;
 
     ExpiredKeyTracker(int capacity) {
         if (capacity < 1) {
@@ -49,40 +56,118 @@ final class ExpiredKeyTracker {
 
     void observe(String keyHash, long eventTimeMs, boolean expired) {
         long hash = hash(keyHash);
-        int i = Arrays.binarySearch(hashes, 0, size, hash);
-        if (i >= 0) {
-            combineInto(i, eventTimeMs, expired ? 1 : 0, 0);
-            return;
-        }
-        int at = -i - 1;
-        if (size >= capacity) {
+        if (size >= capacity && hash > hashes[size - 1]) {
             saturated = true;
-            if (at == size) {
-                return; // larger than every kept hash: not in the bottom k
+            return; // larger than every kept hash: not in the bottom k, and the pending ones can only lower the bar
+        }
+        if (pending == pendingHash.length) {
+            if (pending >= capacity) {
+                foldPending();
+            } else {
+                int n = Math.min(capacity, Math.max(16, pending * 2));
+                pendingHash = Arrays.copyOf(pendingHash, n);
+                pendingTime = Arrays.copyOf(pendingTime, n);
+                pendingExpired = Arrays.copyOf(pendingExpired, n);
             }
-            size--; // the largest kept hash makes room
         }
-        if (size == hashes.length) {
-            int n = Math.min(capacity, Math.max(16, size * 2));
-            hashes = Arrays.copyOf(hashes, n);
-            firstSeen = Arrays.copyOf(firstSeen, n);
-            expiredAtFirst = Arrays.copyOf(expiredAtFirst, n);
-            expiredLater = Arrays.copyOf(expiredLater, n);
-        }
-        int tail = size - at;
-        System.arraycopy(hashes, at, hashes, at + 1, tail);
-        System.arraycopy(firstSeen, at, firstSeen, at + 1, tail);
-        System.arraycopy(expiredAtFirst, at, expiredAtFirst, at + 1, tail);
-        System.arraycopy(expiredLater, at, expiredLater, at + 1, tail);
-        hashes[at] = hash;
-        firstSeen[at] = eventTimeMs;
-        expiredAtFirst[at] = expired ? 1 : 0;
-        expiredLater[at] = 0;
-        size++;
+        pendingHash[pending] = hash;
+        pendingTime[pending] = eventTimeMs;
+        pendingExpired[pending] = expired ? 1 : 0;
+        pending++;
     }
 
-    /** Combines a second history of key i into it: every EXPIRED of the side first seen later counts as re-requested. */
-    private void combineInto(int i, long time, long atFirst, long later) {
+    /**
+     * Sorts the pending observations by hash, folds each key's into one history, and merges them into the sample.
+     * Folding in a batch gives what folding one at a time gives: a key's history combines in any order.
+     */
+    private void foldPending() {
+        if (pending == 0) {
+            return;
+        }
+        sortPending(0, pending - 1);
+        long[] h = new long[pending];
+        long[] f = new long[pending];
+        long[] a = new long[pending];
+        long[] l = new long[pending];
+        int m = 0;
+        for (int i = 0; i < pending; i++) {
+            if (m > 0 && h[m - 1] == pendingHash[i]) {
+                combine(f, a, l, m - 1, pendingTime[i], pendingExpired[i], 0);
+            } else {
+                h[m] = pendingHash[i];
+                f[m] = pendingTime[i];
+                a[m] = pendingExpired[i];
+                l[m] = 0;
+                m++;
+            }
+        }
+        pending = 0;
+        ExpiredKeyTracker batch = new ExpiredKeyTracker(h, f, a, l, m);
+        merge(batch);
+    }
+
+    private ExpiredKeyTracker(long[] hashes, long[] firstSeen, long[] expiredAtFirst, long[] expiredLater, int size) {
+        this.capacity = Math.max(1, size);
+        this.hashes = hashes;
+        this.firstSeen = firstSeen;
+        this.expiredAtFirst = expiredAtFirst;
+        this.expiredLater = expiredLater;
+        this.size = size;
+    }
+
+    /** Quicksort of the pending arrays by hash (a few hundred entries; ties need no order, see {@link #foldPending}). */
+    private void sortPending(int lo, int hi) {
+        while (hi - lo > 16) {
+            int mid = (lo + hi) >>> 1;
+            long pivot = median(pendingHash[lo], pendingHash[mid], pendingHash[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (pendingHash[i] < pivot) {
+                    i++;
+                }
+                while (pendingHash[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    swapPending(i++, j--);
+                }
+            }
+            // Recurse into the smaller side, loop on the larger: the stack stays logarithmic.
+            if (j - lo < hi - i) {
+                sortPending(lo, j);
+                lo = i;
+            } else {
+                sortPending(i, hi);
+                hi = j;
+            }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            for (int j = i; j > lo && pendingHash[j - 1] > pendingHash[j]; j--) {
+                swapPending(j - 1, j);
+            }
+        }
+    }
+
+    private static long median(long a, long b, long c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    }
+
+    private void swapPending(int i, int j) {
+        long h = pendingHash[i];
+        pendingHash[i] = pendingHash[j];
+        pendingHash[j] = h;
+        long t = pendingTime[i];
+        pendingTime[i] = pendingTime[j];
+        pendingTime[j] = t;
+        long e = pendingExpired[i];
+        pendingExpired[i] = pendingExpired[j];
+        pendingExpired[j] = e;
+    }
+
+    /** Combines a second history into key i's: every EXPIRED of the side first seen later counts as re-requested. */
+    private static void combine(long[] firstSeen, long[] expiredAtFirst, long[] expiredLater, int i, long time,
+                                long atFirst, long later) {
         if (firstSeen[i] == time) {
             expiredAtFirst[i] += atFirst;
             expiredLater[i] += later;
@@ -96,6 +181,8 @@ final class ExpiredKeyTracker {
     }
 
     void merge(ExpiredKeyTracker other) {
+        foldPending();
+        other.foldPending();
         saturated |= other.saturated;
         if (other.size == 0) {
             return;
@@ -126,18 +213,7 @@ final class ExpiredKeyTracker {
                 f[k] = firstSeen[i];
                 a[k] = expiredAtFirst[i];
                 l[k] = expiredLater[i];
-                // combine as combineInto does, on the new arrays
-                long t = other.firstSeen[j];
-                if (f[k] == t) {
-                    a[k] += other.expiredAtFirst[j];
-                    l[k] += other.expiredLater[j];
-                } else if (f[k] < t) {
-                    l[k] += other.expiredAtFirst[j] + other.expiredLater[j];
-                } else {
-                    l[k] = other.expiredLater[j] + a[k] + l[k];
-                    a[k] = other.expiredAtFirst[j];
-                    f[k] = t;
-                }
+                combine(f, a, l, k, other.firstSeen[j], other.expiredAtFirst[j], other.expiredLater[j]);
                 i++;
                 j++;
             }
@@ -154,14 +230,16 @@ final class ExpiredKeyTracker {
     }
 
     boolean isEmpty() {
-        return size == 0 && !saturated;
+        return size == 0 && pending == 0 && !saturated;
     }
 
     boolean isExact() {
+        foldPending();
         return !saturated;
     }
 
     long rerequested() {
+        foldPending();
         long sampled = 0;
         for (int i = 0; i < size; i++) {
             sampled += expiredLater[i];
@@ -205,6 +283,7 @@ final class ExpiredKeyTracker {
     }
 
     void write(DataOutput out) throws IOException {
+        foldPending();
         Codec.writeVarLong(out, capacity);
         out.writeBoolean(saturated);
         Codec.writeVarLong(out, size);

@@ -110,7 +110,9 @@ class ExpiredKeyTrackerTest {
     void matchesTheReferenceMapFormUnderRandomObservesAndMerges() throws Exception {
         java.util.Random random = new java.util.Random(7);
         for (int round = 0; round < 200; round++) {
-            int capacity = 1 + random.nextInt(40);
+            // Every tenth round is large: pending observations fold in batches of hundreds (the sort's partitions).
+            boolean large = round % 10 == 0;
+            int capacity = large ? 200 + random.nextInt(400) : 1 + random.nextInt(40);
             int parts = 1 + random.nextInt(4);
             ExpiredKeyTracker[] trackers = new ExpiredKeyTracker[parts];
             Reference[] references = new Reference[parts];
@@ -118,8 +120,8 @@ class ExpiredKeyTrackerTest {
                 trackers[p] = new ExpiredKeyTracker(capacity);
                 references[p] = new Reference(capacity);
             }
-            int keys = 1 + random.nextInt(120);
-            for (int i = random.nextInt(300); i > 0; i--) {
+            int keys = 1 + random.nextInt(large ? 2000 : 120);
+            for (int i = random.nextInt(large ? 5000 : 300); i > 0; i--) {
                 int p = random.nextInt(parts);
                 String key = "k" + random.nextInt(keys);
                 long time = random.nextInt(20);
