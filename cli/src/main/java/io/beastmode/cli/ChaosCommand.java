@@ -101,9 +101,9 @@ public final class ChaosCommand implements Callable<Integer> {
             out.println(Json.write(r.asMap()));
             System.err.println(r.line());
         } else {
-            out.println(String.format(Locale.ROOT, "kills=%d broker-restarts=%d state-wipe-queries=%s windows-compared=%d "
+            out.println(String.format(Locale.ROOT, "kills=%d faults-after-done=%d broker-restarts=%d state-wipe-queries=%s windows-compared=%d "
                             + "window-differences=%d poison-matched=%d/%d end-markers=%d seconds=%s",
-                    r.kills(), r.brokerRestarts(), r.stateWipeChecked() ? (r.queriesEqual() ? "equal" : "DIFFERENT") : "skipped",
+                    r.kills(), r.faultsAfterDone(), r.brokerRestarts(), r.stateWipeChecked() ? (r.queriesEqual() ? "equal" : "DIFFERENT") : "skipped",
                     r.windowsCompared(), r.windowDifferences().size(), r.poisonMatched(), r.poison(), r.endMarkers(), r.seconds()));
             out.println("dead letters by reason: " + r.deadLettersByReason());
             r.problems().forEach(p -> out.println("FAILED: " + p));
