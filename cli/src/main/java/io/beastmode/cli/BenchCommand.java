@@ -107,7 +107,6 @@ public final class BenchCommand implements Runnable {
                         + "the broker at each exactly-once commit and fetch, and a second one works meanwhile."})
         int streamThreads = Runtime.getRuntime().availableProcessors();
 
-
         @Option(names = "--streams-property", paramLabel = "K=V",
                 description = "Extra Kafka Streams property for the pipeline (repeatable; for tuning experiments).")
         Map<String, String> streamsProperties = new LinkedHashMap<>();

@@ -36,25 +36,16 @@ record JvmCost(double cpuSeconds, double compileSeconds, double gcSeconds) {
         return new Mark(cpu, compile, gc);
     }
 
-    /**
-     * CPU seconds the given Kafka Streams instance's stream threads have used since they started (each run starts a
-     * new pipeline, so: this run). Of the JVM's CPU this is the part the pipeline's own processing takes, without the
-     * broker, the clients' network threads and the JIT compilers, which share the machine's cores with it; -1 if the
-     * JVM does not measure thread CPU time.
-     */
-    static double streamThreadCpuSeconds(KafkaStreams streams) {
-        List<ThreadCpu> threads = streamThreadCpu(streams);
-        return threads == null ? -1 : threads.stream().mapToDouble(ThreadCpu::cpuSeconds).sum();
-    }
-
     /** One stream thread's CPU seconds and the active tasks it holds now (ids like {@code 0_1}, sorted). */
     record ThreadCpu(double cpuSeconds, List<String> activeTasks) {
     }
 
     /**
-     * Each stream thread's CPU since it started, in Kafka Streams' order of its threads; null if the JVM does not
-     * measure thread CPU time. Tasks go to threads by count, not by cost, so this shows a thread that does more than
-     * its share.
+     * CPU seconds each of the given Kafka Streams instance's stream threads has used since it started (each run
+     * starts a new pipeline, so: this run), in Kafka Streams' order of its threads; null if the JVM does not measure
+     * thread CPU time. Of the JVM's CPU their sum is the part the pipeline's own processing takes, without the broker,
+     * the clients' network threads and the JIT compilers, which share the machine's cores with it. Tasks go to
+     * threads by count, not by cost, so this also shows a thread that does more than its share.
      */
     static List<ThreadCpu> streamThreadCpu(KafkaStreams streams) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

@@ -120,8 +120,7 @@ public final class Preload {
             publisher.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Result(total, closers, byKind, byKind.getOrDefault(EventKind.REQUEST, 0L), first, last,
-                    lastWindowStart, arrivals, firstArrival,
-                    lastArrival, seconds);
+                    lastWindowStart, arrivals, firstArrival, lastArrival, seconds);
         }
     }
 

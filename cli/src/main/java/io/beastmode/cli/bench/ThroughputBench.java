@@ -36,8 +36,9 @@ public final class ThroughputBench {
      * spacing; {@code streamsProps}: extra Kafka Streams properties for tuning experiments.
      */
     public record Options(String bootstrap, String registryUrl, long events, int partitions, long seed, Path data,
-                          double requestRate, int streamThreads, String processingGuarantee, Map<String, String> streamsProps, Duration watermarkIdle,
-                          Duration timeout, boolean keepTopics) {
+                          double requestRate, int streamThreads, String processingGuarantee,
+                          Map<String, String> streamsProps, Duration watermarkIdle, Duration timeout,
+                          boolean keepTopics) {
     }
 
     private final Options options;
@@ -71,8 +72,8 @@ public final class ThroughputBench {
             status.printf("bench: preloading %,d events into %s* (%d partitions)...%n", options.events(), prefix,
                     options.partitions());
             Preload.Result preload = Preload.run(options.bootstrap(), options.registryUrl(), config.topics(),
-                    options.partitions(), options.events(), options.seed(), options.data(), options.requestRate(), windowMs,
-                    config.grace().toMillis());
+                    options.partitions(), options.events(), options.seed(), options.data(), options.requestRate(),
+                    windowMs, config.grace().toMillis());
             status.printf("bench: preloaded %,d events (%,d requests) + %d window closers in %.1f s (%,.0f events/s)%n",
                     preload.events(), preload.requests(), preload.closers(), preload.seconds(),
                     preload.eventsPerSecond());
