@@ -28,7 +28,7 @@ class BenchIT {
         assertThat(check.path("duplicateWindows").asLong()).isZero();
         assertThat(check.path("windows").asInt()).isPositive();
         assertThat(json.path("preload").path("byKind").size()).isEqualTo(4);
-        // The default load comes at the production rate, 50,000 requests/s of event time: its ~1,000 requests arrive
+        // The default load comes at the production rate, 50,000 requests/s of event time: its requests arrive
         // within a fraction of a second (at the trace's own spacing they take minutes, see the next test).
         JsonNode preload = json.path("preload");
         assertThat(preload.path("requestRate").asDouble()).isEqualTo(50_000);
