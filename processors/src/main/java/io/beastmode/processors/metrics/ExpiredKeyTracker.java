@@ -44,7 +44,8 @@ final class ExpiredKeyTracker {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
         this.capacity = capacity;
-        allocate(Math.min(capacity, 16));
+        // Empty: the sample's arrays come from folding in the pending observations (a merge builds new ones).
+        allocate(0);
     }
 
     private void allocate(int n) {
