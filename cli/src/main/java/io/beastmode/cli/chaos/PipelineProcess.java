@@ -1,6 +1,7 @@
 package io.beastmode.cli.chaos;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import io.beastmode.stack.BrokerProcess;
 
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The metrics pipeline as a child process: the very {@code beast run} main ({@code io.beastmode.cli.BeastCli run}) on
@@ -44,12 +46,23 @@ final class PipelineProcess implements AutoCloseable {
         if (shuttingDown) {
             throw new IllegalStateException("shutting down");
         }
-        List<String> cmd = new ArrayList<>(List.of(BrokerProcess.javaBin(), "-Xmx" + heap, "-cp",
-                System.getProperty("java.class.path"), "io.beastmode.cli.BeastCli", "run"));
+        List<String> cmd = new ArrayList<>(List.of(BrokerProcess.javaBin(), "-Xmx" + heap));
+        cmd.addAll(collectorFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.beastmode.cli.BeastCli", "run"));
         cmd.addAll(runArgs);
         process = BrokerProcess.startLogged(cmd, log, "start #" + (starts + 1));
         starts++;
     }
+
+    /**
+     * The garbage collector flags among this JVM's arguments ({@code -XX:+Use...GC}): scripts/beast picks the
+     * collector, and the pipeline child runs with the one {@code beast run} would have.
+     */
+    static List<String> collectorFlags(List<String> jvmArguments) {
+        return jvmArguments.stream().filter(a -> COLLECTOR_FLAG.matcher(a).matches()).toList();
+    }
+
+    private static final Pattern COLLECTOR_FLAG = Pattern.compile("-XX:\\+Use[A-Za-z0-9]+GC");
 
     /** SIGKILL, as a crash: no shutdown hook, no commit, no state flush. Waits until the process is gone. */
     void kill9() throws InterruptedException {
