@@ -204,10 +204,13 @@ public final class BenchCommand implements Runnable {
             StringBuilder ratio = new StringBuilder();
             StringBuilder cpu = new StringBuilder();
             StringBuilder streamCpu = new StringBuilder();
+            StringBuilder afterStartup = new StringBuilder();
             for (Map<String, Object> r : results) {
                 String sep = pipeline.length() == 0 ? "" : " / ";
                 pipeline.append(sep).append(String.format(Locale.ROOT, "%,d",
                         (Long) ((Map<String, Object>) r.get("pipeline")).get("eventsPerSecond")));
+                afterStartup.append(sep).append(String.format(Locale.ROOT, "%,d",
+                        (Long) ((Map<String, Object>) r.get("pipeline")).get("eventsPerSecondAfterStartup")));
                 raw.append(sep).append(String.format(Locale.ROOT, "%,d",
                         (Long) ((Map<String, Object>) r.get("rawConsumer")).get("eventsPerSecond")));
                 ratio.append(sep).append(String.format(Locale.ROOT, "%.3f", (Double) r.get("ratio")));
@@ -217,9 +220,10 @@ public final class BenchCommand implements Runnable {
                         (Double) ((Map<String, Object>) r.get("pipeline")).get("streamThreadMicrosPerEvent")));
             }
             return String.format(Locale.ROOT, "runs (first in a cold JVM): %d%npipeline events/s: %s%n"
+                    + "pipeline events/s after start-up: %s%n"
                     + "raw consumer events/s: %s%nratio pipeline/raw: %s%npipeline CPU us per event: %s%n"
                     + "stream threads' CPU us per event: %s",
-                    results.size(), pipeline, raw, ratio, cpu, streamCpu);
+                    results.size(), pipeline, afterStartup, raw, ratio, cpu, streamCpu);
         }
 
         @SuppressWarnings("unchecked")
@@ -240,6 +244,8 @@ public final class BenchCommand implements Runnable {
             sb.append(String.format(Locale.ROOT, "pipeline (%s, %d stream threads): %,d events/s (%.2f s, start to "
                             + "last window)%n", pipe.get("processingGuarantee"), (Integer) pipe.get("numStreamThreads"),
                     (Long) pipe.get("eventsPerSecond"), (Double) pipe.get("seconds")));
+            sb.append(String.format(Locale.ROOT, "pipeline start-up to a RUNNING stream thread: %.2f s; after it, %,d "
+                    + "events/s to the last window%n", (Double) pipe.get("startupSeconds"), (Long) pipe.get("eventsPerSecondAfterStartup")));
             sb.append(String.format(Locale.ROOT, "pipeline CPU (whole JVM, broker included): %.1f s, %.2f us per event; "
                             + "JIT compiling %.1f s, GC %.1f s%n", (Double) pipe.get("processCpuSeconds"),
                     (Double) pipe.get("cpuMicrosPerEvent"), (Double) pipe.get("jitCompileSeconds"),

@@ -52,6 +52,11 @@ class BenchIT {
                 .path("windowClosers").asLong());
         assertThat(json.path("rawConsumer").path("eventsPerSecond").asDouble()).isPositive();
         assertThat(json.path("pipeline").path("eventsPerSecond").asDouble()).isPositive();
+        // Start-up is part of the run, so the rate after it is higher than the whole run's.
+        double seconds = json.path("pipeline").path("seconds").asDouble();
+        assertThat(json.path("pipeline").path("startupSeconds").asDouble()).isPositive().isLessThan(seconds);
+        assertThat(json.path("pipeline").path("eventsPerSecondAfterStartup").asDouble())
+                .isGreaterThan(json.path("pipeline").path("eventsPerSecond").asDouble());
         assertThat(json.path("pipeline").path("processingGuarantee").asText()).isEqualTo("exactly_once_v2");
         assertThat(json.path("pipeline").path("processCpuSeconds").asDouble()).isPositive();
         assertThat(json.path("pipeline").path("cpuMicrosPerEvent").asDouble()).isPositive();

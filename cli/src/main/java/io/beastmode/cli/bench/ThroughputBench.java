@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 
 /**
@@ -89,6 +90,7 @@ public final class ThroughputBench {
             int windows;
             long duplicates;
             double pipelineSeconds;
+            double startupSeconds;
             long deadLetters;
             long late;
             JvmCost cost;
@@ -99,6 +101,7 @@ public final class ThroughputBench {
                 JvmCost.Mark costFrom = JvmCost.mark();
                 long t0 = System.nanoTime();
                 try (BeastPipeline pipeline = BeastPipeline.start(config, null)) {
+                    RunningWatch running = RunningWatch.start(pipeline.streams());
                     long end = -1;
                     long deadline = t0 + options.timeout().toNanos();
                     while (end < 0 && System.nanoTime() < deadline) {
@@ -115,6 +118,9 @@ public final class ThroughputBench {
                                 + ", events in " + pipeline.metrics().toMap() + ")");
                     }
                     pipelineSeconds = (end - t0) / 1e9;
+                    long runningAt = running.stop();
+                    // No thread seen RUNNING (the run ended between two samples): all of it counts as start-up.
+                    startupSeconds = ((runningAt < 0 ? end : Math.min(runningAt, end)) - t0) / 1e9;
                     cost = JvmCost.since(costFrom);
                     perThread = JvmCost.streamThreadCpu(pipeline.streams());
                     streamThreadSeconds = perThread == null ? -1
@@ -157,6 +163,11 @@ public final class ThroughputBench {
             pipe.put("numStreamThreads", config.numStreamThreads());
             pipe.put("seconds", round(pipelineSeconds));
             pipe.put("eventsPerSecond", Math.round(pipelineRate));
+            // Start-up (group join, internal topics, task assignment, restoring) ends when a stream thread is RUNNING;
+            // the rate after it is closer to what a pipeline that is up sustains.
+            pipe.put("startupSeconds", round(startupSeconds));
+            pipe.put("eventsPerSecondAfterStartup", pipelineSeconds > startupSeconds
+                    ? Math.round(preload.events() / (pipelineSeconds - startupSeconds)) : 0L);
             // CPU of this whole JVM (broker, registry client, pipeline, watcher) while the pipeline ran: steadier
             // than the rate on a shared machine, and it shows how much the JIT compilers and the GC took.
             pipe.put("processCpuSeconds", round(cost.cpuSeconds()));
@@ -258,6 +269,46 @@ public final class ThroughputBench {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             // a temp dir left behind is harmless
+        }
+    }
+
+    /**
+     * Samples the stream threads' states every 10 ms on a thread of its own and keeps when one was first RUNNING. The
+     * first, not all: on a fresh application the other thread may wait seconds for a second rebalance while the first
+     * one processes, and that wait counts as processing time here, not as start-up.
+     */
+    private static final class RunningWatch {
+        private final AtomicLong runningAt = new AtomicLong(-1);
+        private final Thread thread;
+
+        private RunningWatch(KafkaStreams streams) {
+            thread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    if (streams.metadataForLocalThreads().stream().anyMatch(t -> "RUNNING".equals(t.threadState()))) {
+                        runningAt.set(System.nanoTime());
+                        return;
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "beast-bench-running-watch");
+            thread.setDaemon(true);
+        }
+
+        static RunningWatch start(KafkaStreams streams) {
+            RunningWatch w = new RunningWatch(streams);
+            w.thread.start();
+            return w;
+        }
+
+        /** Stops sampling; the nanoTime a stream thread was first seen RUNNING, or -1. */
+        long stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+            return runningAt.get();
         }
     }
 }
