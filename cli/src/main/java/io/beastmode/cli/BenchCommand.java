@@ -245,7 +245,8 @@ public final class BenchCommand implements Runnable {
                             + "last window)%n", pipe.get("processingGuarantee"), (Integer) pipe.get("numStreamThreads"),
                     (Long) pipe.get("eventsPerSecond"), (Double) pipe.get("seconds")));
             sb.append(String.format(Locale.ROOT, "pipeline start-up to a RUNNING stream thread: %.2f s; after it, %,d "
-                    + "events/s to the last window%n", (Double) pipe.get("startupSeconds"), (Long) pipe.get("eventsPerSecondAfterStartup")));
+                            + "events/s to the last window%n", (Double) pipe.get("startupSeconds"),
+                    (Long) pipe.get("eventsPerSecondAfterStartup")));
             sb.append(String.format(Locale.ROOT, "pipeline CPU (whole JVM, broker included): %.1f s, %.2f us per event; "
                             + "JIT compiling %.1f s, GC %.1f s%n", (Double) pipe.get("processCpuSeconds"),
                     (Double) pipe.get("cpuMicrosPerEvent"), (Double) pipe.get("jitCompileSeconds"),

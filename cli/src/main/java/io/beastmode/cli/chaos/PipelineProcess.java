@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * machine and started again with the same application id and state directory. Its output goes to a log file.
  */
 final class PipelineProcess implements AutoCloseable {
+    /** A JVM flag that picks the garbage collector, such as -XX:+UseParallelGC. */
+    private static final Pattern COLLECTOR_FLAG = Pattern.compile("-XX:\\+Use[A-Za-z0-9]+GC");
+
     private final String applicationId;
     private final List<String> runArgs;
     private final Path log;
@@ -61,8 +64,6 @@ final class PipelineProcess implements AutoCloseable {
     static List<String> collectorFlags(List<String> jvmArguments) {
         return jvmArguments.stream().filter(a -> COLLECTOR_FLAG.matcher(a).matches()).toList();
     }
-
-    private static final Pattern COLLECTOR_FLAG = Pattern.compile("-XX:\\+Use[A-Za-z0-9]+GC");
 
     /** SIGKILL, as a crash: no shutdown hook, no commit, no state flush. Waits until the process is gone. */
     void kill9() throws InterruptedException {
