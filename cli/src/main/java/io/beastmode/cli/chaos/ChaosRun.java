@@ -346,8 +346,8 @@ public final class ChaosRun {
         seconds.put("total", round((System.nanoTime() - t0) / 1e9));
         return new Result(input.events(), counted, lost, duplicated, chaosDlq.total(), input.poison(),
                 chaosDlq.poisonMatched(), chaosDlq.unexpected(), c.kills, c.faultsAfterDone, c.brokerRestarts,
-                c.brokerRecovered, wipeChecked, queriesEqual, reference.windows(), differences, c.unexpectedExits, input.endMarkers(),
-                chaosDlq.byReason(), seconds, List.copyOf(problems));
+                c.brokerRecovered, wipeChecked, queriesEqual, reference.windows(), differences, c.unexpectedExits,
+                input.endMarkers(), chaosDlq.byReason(), seconds, List.copyOf(problems));
     }
 
     private enum FaultKind { KILL, KILL_AND_WIPE, BROKER }
