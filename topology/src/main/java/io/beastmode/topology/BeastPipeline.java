@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,11 +48,13 @@ public final class BeastPipeline implements AutoCloseable {
     private final MetricsHttpServer http;
     private final InsightApp insight; // null when off
     private final InsightFeed insightFeed; // null when insight or HTTP is off
+    private final AdminInputBacklog backlog;
 
     private BeastPipeline(PipelineConfig config, PipelineMetrics metrics, KafkaStreams streams,
                           MetricsQueryService queries, MetricsHttpServer http, InsightApp insight,
-                          InsightFeed insightFeed) {
+                          InsightFeed insightFeed, AdminInputBacklog backlog) {
         this.config = config;
+        this.backlog = backlog;
         this.metrics = metrics;
         this.streams = streams;
         this.queries = queries;
@@ -77,6 +80,7 @@ public final class BeastPipeline implements AutoCloseable {
         AtomicReference<MetricsQueryService> queriesRef = new AtomicReference<>();
         MetricsHttpServer http = null;
         PipelineConfig config = requested;
+        AdminInputBacklog backlog = null;
         if (requested.httpEnabled()) {
             try {
                 http = new MetricsHttpServer(requested.httpHost(), requested.httpPort(), streamsRef::get,
@@ -94,7 +98,10 @@ public final class BeastPipeline implements AutoCloseable {
         try {
             config = withUpstreamPartitions(config);
             ensureFinalMetricsTopic(config);
-            Topology topology = MetricsTopology.build(config, metrics, System::currentTimeMillis);
+            Map<String, Object> adminConfig = new HashMap<>(StreamsProps.adminSettings(config));
+            adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            backlog = new AdminInputBacklog(adminConfig, config.applicationId(), Duration.ofSeconds(10));
+            Topology topology = MetricsTopology.build(config, metrics, System::currentTimeMillis, backlog);
             KafkaStreams streams = new KafkaStreams(topology, StreamsProps.of(config));
             streams.setUncaughtExceptionHandler(e -> {
                 // Bad input never gets here (it goes to the DLQ); this is infrastructure (registry down, broker
@@ -118,10 +125,13 @@ public final class BeastPipeline implements AutoCloseable {
                         insightApp.topics().outputs(), config.extraStreamsProps());
                 http.serveInsights(feed.view());
             }
-            return new BeastPipeline(config, metrics, streams, queries, http, insightApp, feed);
+            return new BeastPipeline(config, metrics, streams, queries, http, insightApp, feed, backlog);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
+            }
+            if (backlog != null) {
+                backlog.close();
             }
             throw e;
         }
@@ -256,6 +266,7 @@ public final class BeastPipeline implements AutoCloseable {
             http.close();
         }
         streams.close(timeout);
+        backlog.close();
     }
 
     @Override

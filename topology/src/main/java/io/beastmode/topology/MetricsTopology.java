@@ -12,6 +12,7 @@ import io.beastmode.topology.serde.PipelineSerdes;
 import io.beastmode.topology.model.Shuffled;
 import io.beastmode.topology.window.MulticastPartitioner;
 import io.beastmode.topology.window.CommitHookStore;
+import io.beastmode.topology.window.InputBacklog;
 import io.beastmode.topology.window.PartialWindowEmitter;
 import io.beastmode.topology.window.WindowCloseProcessor;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,6 +30,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -106,6 +108,15 @@ public final class MetricsTopology {
 
     /** @param clock wall clock for the future-skew check and {@code emittedAt}/{@code failedAt} (tests pin it) */
     public static Topology build(PipelineConfig config, PipelineMetrics metrics, LongSupplier clock) {
+        return build(config, metrics, clock, InputBacklog.EVERY_TOPIC);
+    }
+
+    /**
+     * @param backlog which input topics a decode task has records waiting on when it starts (each holds the task's
+     *                watermark until read); {@link InputBacklog#EVERY_TOPIC} when it cannot be asked
+     */
+    public static Topology build(PipelineConfig config, PipelineMetrics metrics, LongSupplier clock,
+                                 InputBacklog backlog) {
         PipelineSerdes serdes = PipelineSerdes.of(config);
         PipelineTopics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
@@ -149,8 +160,9 @@ public final class MetricsTopology {
                 Serdes.Integer(), Serdes.Long()));
         KStream<String, Shuffled> byDimension = routed.get("route-valid")
                 .process(() -> new PartialWindowEmitter(graceMs, tumblingMs, watermarkInterval,
-                        config.watermarkIdle().toMillis(), config.qualityTolerance(), STORE_COMMIT_HOOK,
-                        STORE_SENT_WATERMARK), Named.as("partial-windows"), STORE_COMMIT_HOOK, STORE_SENT_WATERMARK)
+                        config.watermarkIdle().toMillis(), config.qualityTolerance(),
+                        List.of(topics.requests(), topics.cache(), topics.selection(), topics.cost()), backlog,
+                        STORE_COMMIT_HOOK, STORE_SENT_WATERMARK), Named.as("partial-windows"), STORE_COMMIT_HOOK, STORE_SENT_WATERMARK)
                 .repartition(Repartitioned.with(serdes.string(), serdes.shuffled()).withName(REPARTITION)
                         .withStreamPartitioner(new MulticastPartitioner()));
 

@@ -114,6 +114,19 @@ final class TopologyFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * One cache, selection and cost event at {@code t} (no request): with a long {@code watermark.idle}, an input
+     * topic the decode task has not read yet holds its watermark back (see PartialWindowEmitter), so tests of how
+     * watermarks move from then on let the task see every topic first.
+     */
+    void seeEveryInputTopic(long t) {
+        send(TestEvents.cache(t, io.beastmode.telemetry.v1.CacheTier.EXACT, "ns",
+                io.beastmode.telemetry.v1.CacheOutcome.MISS, 1.0).build());
+        send(TestEvents.selection(t, "code", "m1", io.beastmode.telemetry.v1.SelectionReason.STRATEGY, 0.9,
+                java.util.Map.of("m1", 0.9)).build());
+        send(TestEvents.cost(t, "acme", "m1", 0.0, null).build());
+    }
+
     /** A request event that advances stream time to {@code t} (and closes every window ending <= t - grace). */
     void flushTo(long t) {
         send(TestEvents.request(t, "flush", "flush-model", 1.0).setTenant("flush").build());

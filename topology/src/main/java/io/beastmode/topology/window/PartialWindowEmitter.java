@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -41,9 +42,13 @@ import java.util.TreeMap;
  * newer records of another, so the task's overall stream time would run ahead of its own data. A topic with no record
  * for {@code idleMs} (of active time: wall clock while the stream thread runs, see {@link ActiveClock}) is left
  * out of the minimum (no data on it, or the end of a replay); when all are idle, the largest counts. A topic this
- * task has not seen a record of yet does not count: Kafka Streams' own enforced processing (it waits for partitions
- * with unknown or non-zero lag before picking the oldest buffered record) covers the start. The largest watermark
- * sent is kept in a changelogged store, so a restarted task knows which windows downstream may have closed.
+ * task has not read a record of yet, but which had records waiting for it at init ({@link InputBacklog}), holds the
+ * watermark back until its first record or until it has been silent for {@code idleMs}: the pipeline runs with
+ * {@code max.task.idle.ms=-1}, so Kafka Streams processes whatever topic is buffered without waiting for the others,
+ * and at a start the first fetch may bring one topic only. (Kafka
+ * Streams' own wait, for partitions with unknown or non-zero lag, made every task stop whenever one of its four
+ * queues ran dry and cost about a fifth of the stream threads' time.) The largest watermark sent is kept in a
+ * changelogged store, so a restarted task knows which windows downstream may have closed.
  *
  * <p>The watermark goes out as soon as it crosses a window boundary (windows only close on boundaries, and this makes
  * closing deterministic: right after the record that moved it), and on a wall-clock punctuation whenever it moved at
@@ -71,6 +76,10 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     private final double tolerance;
     private final String hookStoreName;
     private final String sentStoreName;
+    /** The input topics this task reads. */
+    private final List<String> inputTopics;
+    /** Which of them had records waiting at init: those hold the watermark until seen or silent for {@code idleMs}. */
+    private final InputBacklog backlog;
     /**
      * Partial aggregates not sent yet, by window start, then dimension key. Few windows are open at a time, and the
      * one an event falls in is usually the previous event's ({@link #lastStart}), so an event's fan-out costs one
@@ -96,11 +105,16 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     private boolean announced;
 
     /**
+     * @param inputTopics   the topics this processor's task reads
+     * @param backlog       which of them had records waiting when the task started
      * @param hookStoreName a {@link CommitHookStore} connected to this processor
      * @param sentStoreName a key-value store (partition to largest watermark sent) connected to this processor
      */
     public PartialWindowEmitter(long graceMs, long windowMs, Duration interval, long idleMs, double tolerance,
-                                String hookStoreName, String sentStoreName) {
+                                List<String> inputTopics, InputBacklog backlog, String hookStoreName,
+                                String sentStoreName) {
+        this.inputTopics = List.copyOf(inputTopics);
+        this.backlog = backlog;
         this.idleMs = idleMs;
         this.tolerance = tolerance;
         this.hookStoreName = hookStoreName;
@@ -134,6 +148,9 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
         this.idleSentAt = Long.MIN_VALUE;
         this.announced = false;
         this.lastInput = active.advance(context.currentSystemTimeMs());
+        // Records waiting on a topic not read yet: no event time so far, and silent since init.
+        backlog.topicsWithRecordsToRead(inputTopics, partition)
+                .forEach(t -> topics.put(t, new long[] {Long.MIN_VALUE, lastInput}));
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, wall -> {
             long now = active.advance(wall);
             long wm = watermark(now);
@@ -237,6 +254,9 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
 
     /** Sends the partials of every window ending at or before {@code through}, oldest window first. */
     private void sendPartials(long through) {
+        if (through == Long.MIN_VALUE) {
+            return; // no watermark yet: no window ends before it (and through - windowMs would wrap around)
+        }
         Iterator<Map.Entry<Long, Map<String, Pending>>> windows = partials.headMap(through - windowMs, true)
                 .entrySet().iterator();
         while (windows.hasNext()) {

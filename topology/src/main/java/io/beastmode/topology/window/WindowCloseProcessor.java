@@ -380,8 +380,8 @@ public final class WindowCloseProcessor implements Processor<String, Shuffled, S
 
     private void advance(long now) {
         Long low = lowWatermark(now);
-        if (low == null) {
-            return;
+        if (low == null || low == Long.MIN_VALUE) {
+            return; // MIN_VALUE: a task that is running but has no watermark yet (one of its topics not seen)
         }
         long next = Math.floorDiv(low, sizeMs) * sizeMs;
         if (next <= closedThrough) {

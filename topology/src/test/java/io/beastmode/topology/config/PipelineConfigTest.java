@@ -95,6 +95,8 @@ class PipelineConfigTest {
         assertThat(p.get(BoundedMemoryRocksDBConfig.BLOCK_CACHE_BYTES_CONFIG)).isEqualTo(1234L);
         assertThat(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
                 .isEqualTo(BoundedMemoryRocksDBConfig.class.getName());
+        // Windows close on the decode tasks' per-topic watermarks, not on Kafka Streams' cross-topic wait.
+        assertThat(p.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     }
 
     @Test

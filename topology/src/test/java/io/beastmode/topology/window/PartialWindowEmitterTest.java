@@ -44,14 +44,22 @@ class PartialWindowEmitterTest {
     }
 
     private PartialWindowEmitter started() {
+        return started(Duration.ofHours(1), List.of("requests"));
+    }
+
+    private PartialWindowEmitter started(Duration idle, List<String> inputTopics) {
         PartialWindowEmitter emitter = new PartialWindowEmitter(GRACE, MIN, Duration.ofMillis(100),
-                Duration.ofHours(1).toMillis(), 0.02, "hook", "sent");
+                idle.toMillis(), 0.02, inputTopics, InputBacklog.EVERY_TOPIC, "hook", "sent");
         emitter.init(context);
         return emitter;
     }
 
     private void event(PartialWindowEmitter emitter, long t) {
-        context.setRecordMetadata("requests", 0, offset++);
+        event(emitter, "requests", t);
+    }
+
+    private void event(PartialWindowEmitter emitter, String topic, long t) {
+        context.setRecordMetadata(topic, 0, offset++);
         Observation o = Observation.of(new RequestObservation(t, "acme", "code", "m1", false, null, 200.0, null, 10, 10))
                 .withProvenance(new Observation.Provenance("requests", 0, offset, t, null));
         emitter.process(new Record<>(null, Decoded.valid(o, KEYS), t));
@@ -135,5 +143,51 @@ class PartialWindowEmitterTest {
         assertThat(drain()).isEmpty();
         hook.flushCache();
         assertThat(drain()).hasSize(3).allMatch(r -> r.value().isPartial());
+    }
+
+    @Test
+    void anInputTopicNotSeenYetHoldsTheWatermarkUntilItShowsUp() {
+        PartialWindowEmitter emitter = started(Duration.ofHours(1), List.of("requests", "cost"));
+        event(emitter, T0 + 40_000);
+        List<Record<String, Shuffled>> first = drain();
+        assertThat(first).hasSize(4);
+        assertThat(first.get(3).value().watermark().watermarkMs()).as("running, no watermark yet")
+                .isEqualTo(Long.MIN_VALUE);
+
+        // Requests race three windows ahead while the cost topic has not been fetched: nothing may close.
+        event(emitter, T0 + 3 * MIN);
+        assertThat(drain()).as("combined, and no watermark").isEmpty();
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_000_050L);
+        assertThat(drain()).as("the punctuation sends none either").isEmpty();
+
+        // The cost topic's first record is old: its window is still open downstream, so it is combined, not late.
+        event(emitter, "cost", T0 + 10_000);
+        List<Record<String, Shuffled>> out = drain();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().watermark().watermarkMs()).isEqualTo(T0 + 10_000 - GRACE);
+        hook.flushCache();
+        assertThat(drain()).hasSize(6).allMatch(r -> r.value().isPartial());
+    }
+
+    @Test
+    void anInputTopicSilentSinceInitStopsHoldingTheWatermarkAfterTheIdleTime() {
+        PartialWindowEmitter emitter = started(Duration.ofSeconds(5), List.of("requests", "cost"));
+        event(emitter, T0 + 3 * MIN);
+        drain();
+        long wall = 1_000_000L;
+        var punctuator = context.scheduledPunctuators().get(0).getPunctuator();
+        for (int i = 0; i < 2; i++) {
+            wall += 2_000;
+            context.setCurrentSystemTimeMs(wall);
+            event(emitter, T0 + 3 * MIN + i); // the request topic stays active
+            punctuator.punctuate(wall);
+        }
+        assertThat(drain()).as("4 s of 5: still held").isEmpty();
+        wall += 2_000;
+        context.setCurrentSystemTimeMs(wall);
+        event(emitter, T0 + 3 * MIN + 5);
+        List<Record<String, Shuffled>> out = drain();
+        assertThat(out).last().satisfies(r ->
+                assertThat(r.value().watermark().watermarkMs()).isEqualTo(T0 + 3 * MIN + 5 - GRACE));
     }
 }
