@@ -154,6 +154,29 @@ class UnevenUpstreamWatermarksTest {
         }
     }
 
+    /** Found by {@code chaos}: its cache, selection and cost topics hold only poison records. */
+    @Test
+    void aTopicWhoseWaitingRecordsAreAllDeadLettersStopsHoldingOnceTheyAreRead() throws Exception {
+        try (TopologyFixture f = new TopologyFixture(PipelineConfig.builder().watermarkIdle(Duration.ofHours(1)))) {
+            TestInputTopic<byte[], byte[]> rawCache = f.driver.createInputTopic(f.config.topics().cache(),
+                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+            f.send(request(T0 + 10_000, "code", "m1", 100).build());
+            f.send(TestEvents.selection(T0 + 2 * MIN + GRACE, "code", "m1",
+                    io.beastmode.telemetry.v1.SelectionReason.STRATEGY, 0.9, Map.of("m1", 0.9)).build());
+            f.send(TestEvents.cost(T0 + 2 * MIN + GRACE, "acme", "m1", 0.0, null).build());
+            f.send(request(T0 + 2 * MIN + GRACE, "code", "m1", 100).build());
+            assertThat(f.drainMetrics()).as("the cache topic not read yet").isEmpty();
+
+            rawCache.pipeInput("poison".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {7, 7, 7}, T0);
+            assertThat(f.drainDlq()).hasSize(1);
+            f.send(request(T0 + 2 * MIN + GRACE + 1, "code", "m1", 100).build());
+            WindowMetrics first = f.drainMetrics().get("ALL|*|" + MIN + "@" + T0);
+            assertThat(first).as("closed once the cache topic's only record was read").isNotNull();
+            assertThat(first.getRequests().getCount()).isEqualTo(1);
+            assertThat(f.metrics.lateRecords()).isZero();
+        }
+    }
+
     @Test
     void aSilentTaskStopsHoldingWindowsOpenAfterTheIdleTimeout() throws Exception {
         try (TopologyFixture f = new TopologyFixture(PipelineConfig.builder().upstreamPartitions(2)

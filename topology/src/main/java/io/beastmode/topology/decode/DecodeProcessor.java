@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
 /**
  * Decodes one input topic's raw bytes with the registry serde, validates and maps the event, and forwards either a
  * valid {@link Decoded} stamped with the event time (so the windows downstream run on event time) or a dead letter
- * carrying the source coordinates in headers. Nothing thrown here stops the pipeline, except an unreachable registry:
+ * carrying the source coordinates in headers, followed by {@link Decoded#READ} for the windows. Nothing thrown here stops the pipeline, except an unreachable registry:
  * that is transient and must not turn good records into dead letters, so it fails the task and the thread is
  * replaced and retries from the last commit.
  */
@@ -83,6 +83,7 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
         }
         if (decoded == null) { // quality feedback: valid, but not aggregated yet
             metrics.feedbackIgnored();
+            context.forward(record.withValue(Decoded.READ));
             return;
         }
         Observation o = decoded.observation();
@@ -104,6 +105,7 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
         // A record with a broken (negative) timestamp could not be produced to the DLQ; use the failure time.
         long ts = record.timestamp() >= 0 ? record.timestamp() : clock.getAsLong();
         context.forward(record.withValue(Decoded.dead(dl)).withTimestamp(ts));
+        context.forward(record.withValue(Decoded.READ).withTimestamp(ts));
     }
 
     /** Kafka Streams metric {@code dead-letters-total/-rate}, group stream-beast-dlq-metrics, tag beast-dlq-id=reason. */
