@@ -162,7 +162,8 @@ public final class MetricsTopology {
                 .process(() -> new PartialWindowEmitter(graceMs, tumblingMs, watermarkInterval,
                         config.watermarkIdle().toMillis(), config.qualityTolerance(),
                         List.of(topics.requests(), topics.cache(), topics.selection(), topics.cost()), backlog,
-                        STORE_COMMIT_HOOK, STORE_SENT_WATERMARK), Named.as("partial-windows"), STORE_COMMIT_HOOK, STORE_SENT_WATERMARK)
+                        STORE_COMMIT_HOOK, STORE_SENT_WATERMARK),
+                        Named.as("partial-windows"), STORE_COMMIT_HOOK, STORE_SENT_WATERMARK)
                 .repartition(Repartitioned.with(serdes.string(), serdes.shuffled()).withName(REPARTITION)
                         .withStreamPartitioner(new MulticastPartitioner()));
 

@@ -30,8 +30,9 @@ public final class StreamsProps {
         // Kafka Streams' default (0) stops a task whenever one of its four input partitions has no record buffered
         // but is known to lag, to hand records over in timestamp order across topics. The aggregates need no such
         // order and the windows close on the decode tasks' own per-topic watermarks (PartialWindowEmitter, where a
-        // topic not read yet holds the watermark), so the wait only cost: at the production density the stream
-        // threads needed about a fifth less CPU per event without it (README, "Cross-topic waits").
+        // topic with records waiting at the start holds the watermark until read), so the wait only cost: at the
+        // production density the stream threads needed about a fifth less CPU per event without it (README,
+        // "Cross-topic waits").
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // Repartition topic values are Observations; the extractor reads their event time.
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimeExtractor.class.getName());

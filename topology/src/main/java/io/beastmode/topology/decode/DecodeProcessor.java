@@ -22,9 +22,9 @@ import java.util.function.LongSupplier;
 /**
  * Decodes one input topic's raw bytes with the registry serde, validates and maps the event, and forwards either a
  * valid {@link Decoded} stamped with the event time (so the windows downstream run on event time) or a dead letter
- * carrying the source coordinates in headers, followed by {@link Decoded#READ} for the windows. Nothing thrown here stops the pipeline, except an unreachable registry:
- * that is transient and must not turn good records into dead letters, so it fails the task and the thread is
- * replaced and retries from the last commit.
+ * carrying the source coordinates in headers, followed by {@link Decoded#READ} for the windows. Nothing thrown here
+ * stops the pipeline, except an unreachable registry: that is transient and must not turn good records into dead
+ * letters, so it fails the task and the thread is replaced and retries from the last commit.
  */
 public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], Decoded> {
 

@@ -44,11 +44,10 @@ import java.util.TreeMap;
  * out of the minimum (no data on it, or the end of a replay); when all are idle, the largest counts. A topic this
  * task has not read a record of yet, but which had records waiting for it at init ({@link InputBacklog}), holds the
  * watermark back until its first record (a dead letter counts, through {@link Decoded#READ}) or until it has been
- * silent for {@code idleMs}: the pipeline runs with
- * {@code max.task.idle.ms=-1}, so Kafka Streams processes whatever topic is buffered without waiting for the others,
- * and at a start the first fetch may bring one topic only. (Kafka
+ * silent for {@code idleMs}: the pipeline runs with {@code max.task.idle.ms=-1}, so Kafka Streams processes whatever
+ * topic is buffered without waiting for the others, and at a start the first fetch may bring one topic only. (Kafka
  * Streams' own wait, for partitions with unknown or non-zero lag, made every task stop whenever one of its four
- * queues ran dry and cost about a fifth of the stream threads' time.) The largest watermark sent is kept in a
+ * queues ran dry and cost about a fifth of the stream threads' CPU.) The largest watermark sent is kept in a
  * changelogged store, so a restarted task knows which windows downstream may have closed.
  *
  * <p>The watermark goes out as soon as it crosses a window boundary (windows only close on boundaries, and this makes
@@ -174,8 +173,8 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     public void process(Record<byte[], Decoded> record) {
         Decoded d = record.value();
         if (d.isReadMarker()) {
-            // A record with no observation (a dead letter): its topic was read, and if that was all it had
-            // waiting it must not hold the watermark until watermark.idle. A valid record later counts it again.
+            // A record with no observation (a dead letter, an ignored feedback): its topic was read, and if that was
+            // all it had waiting it must not hold the watermark until watermark.idle. A valid record counts it again.
             context.recordMetadata().map(RecordMetadata::topic).ifPresent(topic -> {
                 long[] t = topics.get(topic);
                 if (t != null && t[0] == Long.MIN_VALUE) {
