@@ -1,6 +1,5 @@
 package io.beastmode.topology.window;
 
-import io.beastmode.processors.metrics.WindowAggregate;
 import io.beastmode.topology.model.Decoded;
 import io.beastmode.topology.model.DimensionKeys;
 import io.beastmode.topology.model.Observation;
@@ -29,7 +28,8 @@ import java.util.TreeMap;
  *
  * <p><b>Combining.</b> An event adds to several windows' aggregates (one per dimension key, about six); sending each
  * copy through the repartition topic, and logging each downstream, was most of the pipeline's cost. Combined, a
- * busy window costs one record per key per flush. Partials are sent (a) before every commit of this task, through
+ * busy window costs one record per key per flush. In memory an event adds to the partial of its combination of
+ * keys, rolled up to the keys when sent ({@link WindowPartials}). Partials are sent (a) before every commit of this task, through
  * {@link CommitHookStore}, inside the transaction that commits the input offsets of the events they hold, so a crash
  * loses nothing and duplicates nothing; and (b) before a watermark that passes their window's end, so downstream
  * never closes a window with a partial of it still here. An event whose window downstream may already have closed
@@ -81,13 +81,12 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
     /** Which of them had records waiting at init: those hold the watermark until seen or silent for {@code idleMs}. */
     private final InputBacklog backlog;
     /**
-     * Partial aggregates not sent yet, by window start, then dimension key. Few windows are open at a time, and the
-     * one an event falls in is usually the previous event's ({@link #lastStart}), so an event's fan-out costs one
-     * lookup per dimension key, of a string whose hash is cached (see {@code EventMapper}).
+     * Partial aggregates not sent yet, by window start (see {@link WindowPartials}). Few windows are open at a time,
+     * and the one an event falls in is usually the previous event's ({@link #lastStart}).
      */
-    private final TreeMap<Long, Map<String, Pending>> partials = new TreeMap<>();
+    private final TreeMap<Long, WindowPartials> partials = new TreeMap<>();
     private long lastStart = Long.MIN_VALUE;
-    private Map<String, Pending> lastWindow;
+    private WindowPartials lastWindow;
     private KeyValueStore<Integer, Long> sentStore;
     /** Per input topic: largest event time, active time of the last record. */
     private final Map<String, long[]> topics = new HashMap<>();
@@ -122,15 +121,6 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
         this.graceMs = graceMs;
         this.windowMs = windowMs;
         this.interval = interval;
-    }
-
-    private static final class Pending {
-        final WindowAggregate aggregate;
-        int observations;
-
-        Pending(double tolerance) {
-            aggregate = new WindowAggregate(tolerance);
-        }
     }
 
     @Override
@@ -189,16 +179,8 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
         if (!announced || idleSentAt != Long.MIN_VALUE || start + windowMs <= sent) {
             sendEach(record, d);
         } else {
-            Map<String, Pending> window = start == lastStart ? lastWindow : window(start);
-            for (String key : d.dimensionKeys()) {
-                Pending p = window.get(key);
-                if (p == null) {
-                    p = new Pending(tolerance);
-                    window.put(key, p);
-                }
-                o.addTo(p.aggregate);
-                p.observations++;
-            }
+            WindowPartials window = start == lastStart ? lastWindow : window(start);
+            window.add(d.dimensionKeys(), o);
         }
         long now = active.advance(context.currentSystemTimeMs());
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
@@ -257,9 +239,9 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
         }
     }
 
-    private Map<String, Pending> window(long start) {
+    private WindowPartials window(long start) {
         lastStart = start;
-        lastWindow = partials.computeIfAbsent(start, s -> new HashMap<>());
+        lastWindow = partials.computeIfAbsent(start, s -> new WindowPartials(tolerance));
         return lastWindow;
     }
 
@@ -268,14 +250,14 @@ public final class PartialWindowEmitter implements Processor<byte[], Decoded, St
         if (through == Long.MIN_VALUE) {
             return; // no watermark yet: no window ends before it (and through - windowMs would wrap around)
         }
-        Iterator<Map.Entry<Long, Map<String, Pending>>> windows = partials.headMap(through - windowMs, true)
+        Iterator<Map.Entry<Long, WindowPartials>> windows = partials.headMap(through - windowMs, true)
                 .entrySet().iterator();
         while (windows.hasNext()) {
-            Map.Entry<Long, Map<String, Pending>> w = windows.next();
+            Map.Entry<Long, WindowPartials> w = windows.next();
             long start = w.getKey();
-            for (Map.Entry<String, Pending> e : w.getValue().entrySet()) {
-                Pending p = e.getValue();
-                context.forward(new Record<>(e.getKey(), Shuffled.partial(start, p.observations, p.aggregate),
+            for (Map.Entry<String, WindowPartials.KeyPartial> e : w.getValue().rollUp().entrySet()) {
+                WindowPartials.KeyPartial p = e.getValue();
+                context.forward(new Record<>(e.getKey(), Shuffled.partial(start, p.observations(), p.aggregate()),
                         start, new RecordHeaders()));
             }
             windows.remove();
