@@ -29,13 +29,13 @@ import java.util.TreeMap;
  * <p><b>Combining.</b> An event adds to several windows' aggregates (one per dimension key, about six); sending each
  * copy through the repartition topic, and logging each downstream, was most of the pipeline's cost. Combined, a
  * busy window costs one record per key per flush. In memory an event adds to the partial of its combination of
- * keys, rolled up to the keys when sent ({@link WindowPartials}). Partials are sent (a) before every commit of this task, through
- * {@link CommitHookStore}, inside the transaction that commits the input offsets of the events they hold, so a crash
- * loses nothing and duplicates nothing; and (b) before a watermark that passes their window's end, so downstream
- * never closes a window with a partial of it still here. An event whose window downstream may already have closed
- * (at or behind the watermark this task has sent, or while this task is idle or has sent none) is not combined: its
- * copies go out one by one, as before, so downstream decides whether each is late and the ALL copy, which carries
- * the provenance, can go to the dead-letter topic.
+ * keys, rolled up to the keys when sent ({@link WindowPartials}). Partials are sent (a) before every commit of this
+ * task, through {@link CommitHookStore}, inside the transaction that commits the input offsets of the events they
+ * hold, so a crash loses nothing and duplicates nothing; and (b) before a watermark that passes their window's end,
+ * so downstream never closes a window with a partial of it still here. An event whose window downstream may already
+ * have closed (at or behind the watermark this task has sent, or while this task is idle or has sent none) is not
+ * combined: its copies go out one by one, as before, so downstream decides whether each is late and the ALL copy,
+ * which carries the provenance, can go to the dead-letter topic.
  *
  * <p><b>Watermark.</b> The smallest over this task's input topics of the largest event time seen on each, minus the
  * grace: a task reads 4 topic partitions, and records of one topic may reach it minutes (a producer batch) after

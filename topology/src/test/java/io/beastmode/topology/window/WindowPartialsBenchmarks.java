@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The decode task's in-memory partials for one flush: the events of one task's third of the input, mapped by the
  * pipeline's {@link EventMapper} from the simulator's real-trace telemetry, added and then sent as one partial per
- * dimension key, each encoded as the repartition topic's serde does. {@code perKey} adds each event to the aggregate of each of its keys (the emitter before
- * {@link WindowPartials}); {@code perCombination} is {@link WindowPartials}. Scores are per event.
+ * dimension key, each encoded as the repartition topic's serde does. {@code perKey} adds each event to the
+ * aggregate of each of its keys (the emitter before {@link WindowPartials}); {@code perCombination} is
+ * {@link WindowPartials}. Scores are per event.
  *
  * <p>{@code requestRate} is the simulator's mean rate of requests per second of event time: 50,000 (the production
  * target and the throughput bench's default) puts a whole flush of {@code EVENTS} events in one window; 0 keeps the
