@@ -95,6 +95,11 @@ final class WindowPartials {
         return byKeys.isEmpty();
     }
 
+    /** Combinations of keys held. */
+    int combinations() {
+        return byKeys.size();
+    }
+
     /** One partial per dimension key, with every combination that names it merged in; empties these partials. */
     Map<String, KeyPartial> rollUp() {
         for (Combination c : byKeys.values()) {

@@ -109,6 +109,7 @@ class WindowPartialsTest {
                     false, null, 100 + i, null, 10, 10)));
         }
 
+        assertThat(partials.combinations()).isEqualTo(1);
         Map<String, WindowPartials.KeyPartial> rolled = partials.rollUp();
 
         assertThat(rolled).hasSize(5);
