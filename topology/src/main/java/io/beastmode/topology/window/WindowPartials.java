@@ -15,11 +15,10 @@ import java.util.Map;
  * traffic is high a window holds far fewer combinations than events (a decode task sees a few hundred combinations
  * and tens of thousands of events per commit interval), so adding an event once, to its combination's aggregate, and
  * merging each combination into its keys when the partials are sent costs much less. When traffic is low a
- * combination holds a handful of events, and merging costs more than the adds it saves (a merge costs about as much
- * as ten adds). So a combination adds its first {@link #DIRECT} events to its keys directly, as before, and only then
- * starts an aggregate of its own. Either way a combination finds its keys' aggregates once, not per event. Merging adds
- * sketch bins, counts and sums, so the result answers as adding every event to every key would (sums up to the order
- * of rounding).
+ * combination holds a handful of events, and merging costs more than the adds it saves. So a combination adds its
+ * first {@link #DIRECT} events to its keys directly, as before, and only then starts an aggregate of its own. Either
+ * way a combination finds its keys' aggregates once, not per event. Merging adds sketch bins, counts and sums, so the
+ * result answers as adding every event to every key would (sums up to the order of rounding).
  *
  * <p>Not thread-safe; no Kafka types.
  */
@@ -33,8 +32,12 @@ final class WindowPartials {
     }
 
     private static final class Key {
-        WindowAggregate aggregate;
+        final WindowAggregate aggregate;
         int observations;
+
+        Key(double tolerance) {
+            aggregate = new WindowAggregate(tolerance);
+        }
     }
 
     private static final class Combination {
@@ -68,9 +71,6 @@ final class WindowPartials {
         } else if (c.direct < DIRECT) {
             c.direct++;
             for (Key k : c.keys) {
-                if (k.aggregate == null) {
-                    k.aggregate = new WindowAggregate(tolerance);
-                }
                 observation.addTo(k.aggregate);
                 k.observations++;
             }
@@ -84,15 +84,11 @@ final class WindowPartials {
     private Combination combination(List<String> dimensionKeys) {
         Key[] keys = new Key[dimensionKeys.size()];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = byKey.computeIfAbsent(dimensionKeys.get(i), k -> new Key());
+            keys[i] = byKey.computeIfAbsent(dimensionKeys.get(i), k -> new Key(tolerance));
         }
         Combination c = new Combination(keys);
         byKeys.put(dimensionKeys, c);
         return c;
-    }
-
-    boolean isEmpty() {
-        return byKeys.isEmpty();
     }
 
     /** Combinations of keys held. */
@@ -104,7 +100,6 @@ final class WindowPartials {
     Map<String, KeyPartial> rollUp() {
         for (Combination c : byKeys.values()) {
             if (c.aggregate != null) {
-                // Its first events went to every key directly, so each key has an aggregate to merge into.
                 for (Key k : c.keys) {
                     k.aggregate.merge(c.aggregate);
                     k.observations += c.observations;
