@@ -294,38 +294,43 @@ public final class BenchCommand implements Runnable {
         double speed;
 
         @Option(names = "--duration", defaultValue = "120", paramLabel = "SECONDS",
-                description = "How long to replay (default: ${DEFAULT-VALUE}).")
+                description = "How long to replay and measure, after the warm-up (default: ${DEFAULT-VALUE}).")
         int durationSeconds;
+
+        @Option(names = "--warmup", defaultValue = "60", paramLabel = "SECONDS",
+                description = "Load replayed first and not counted against the targets, while the JVM compiles "
+                        + "(default: ${DEFAULT-VALUE}; its figures are printed apart).")
+        int warmupSeconds;
 
         @Option(names = "--commit-interval", paramLabel = "DURATION",
                 description = "The pipeline's commit interval (default: the pipeline's own, 200ms); under exactly-once "
                         + "results become readable at the commit.")
         String commitInterval;
 
+        @Option(names = "--insight-commit-interval", paramLabel = "DURATION",
+                description = "The insight app's commit interval (default: the pipeline's own, 10ms); a proposal asks "
+                        + "for a commit at once either way.")
+        String insightCommitInterval;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            if (speed <= 0 || durationSeconds < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--speed and --duration must be positive");
+            if (speed <= 0 || durationSeconds < 1 || warmupSeconds < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--speed and --duration must be positive, --warmup not negative");
             }
-            Duration commit = null;
-            if (commitInterval != null) {
-                try {
-                    commit = io.beastmode.topology.config.PipelineConfig.parseDuration(commitInterval);
-                } catch (RuntimeException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--commit-interval: " + e.getMessage());
-                }
-            }
+            Duration commit = duration("--commit-interval", commitInterval);
+            Duration insightCommit = duration("--insight-commit-interval", insightCommitInterval);
             PrintStream status = System.err;
             Map<String, Object> result;
             try (DemoCommand.Cluster cluster = target.open(spec.commandLine(), status)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "beast-bench-stop"));
                 result = new LatencyBench(new LatencyBench.Options(cluster.bootstrap, cluster.registryUrl, speed,
-                        Duration.ofSeconds(durationSeconds), input.partitions, input.seed,
-                        input.data != null ? input.data : NabCommand.sharedData(), commit, Duration.ofSeconds(120),
-                        input.keepTopics),
+                        Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), input.partitions,
+                        input.seed, input.data != null ? input.data : NabCommand.sharedData(), commit, insightCommit,
+                        Duration.ofSeconds(120), input.keepTopics),
                         status).run();
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -334,13 +339,33 @@ public final class BenchCommand implements Runnable {
             return ExitCodes.OK;
         }
 
+        private Duration duration(String flag, String value) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return io.beastmode.topology.config.PipelineConfig.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+            }
+        }
+
         @SuppressWarnings("unchecked")
         static String text(Map<String, Object> r) {
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "load: %,d events in %.1f s (%,d events/s, speed %.0fx), commit interval %d ms"
-                            + " (insight %d ms)%n",
+                            + " (insight %d ms); the first %d s were warm-up%n",
                     (Long) r.get("eventsPublished"), (Double) r.get("seconds"), (Long) r.get("eventsPerSecond"),
-                    (Double) r.get("speed"), (Long) r.get("commitIntervalMs"), (Long) r.get("insightCommitIntervalMs")));
+                    (Double) r.get("speed"), (Long) r.get("commitIntervalMs"), (Long) r.get("insightCommitIntervalMs"),
+                    (Long) r.get("warmupSeconds")));
+            Map<String, Object> warm = (Map<String, Object>) r.get("warmup");
+            if (warm != null) {
+                Map<String, Object> c = (Map<String, Object>) warm.get("windowCloseToMetricMs");
+                Map<String, Object> m = (Map<String, Object>) warm.get("metricToProposalMs");
+                sb.append(String.format(Locale.ROOT, "warm-up, not counted: window close -> metric n=%d p95=%s max=%s,"
+                                + " metric -> proposal n=%d p95=%s max=%s (ms)%n", (Integer) c.get("count"), c.get("p95"),
+                        c.get("max"), (Integer) m.get("count"), m.get("p95"), m.get("max")));
+            }
             Map<String, String> labels = new LinkedHashMap<>();
             labels.put("windowCloseToMetricMs", "window close -> metric");
             labels.put("metricToProposalMs", "metric -> proposal");
@@ -353,6 +378,25 @@ public final class BenchCommand implements Runnable {
                             label, (Integer) p.get("count"), p.get("p50"), p.get("p95"), p.get("p99"), p.get("max")));
                 }
             });
+            List<Map<String, Object>> samples = (List<Map<String, Object>>) r.get("proposalSamples");
+            if (samples != null && !samples.isEmpty()) {
+                sb.append("proposals (s after the load began: metric -> proposal ms, of which to decision; * warm-up):");
+                for (Map<String, Object> p : samples) {
+                    sb.append(String.format(Locale.ROOT, " %.0f%s: %s (%s)", (Double) p.get("atSeconds"),
+                            Boolean.TRUE.equals(p.get("measured")) ? "" : "*", p.get("metricToProposalMs"),
+                            p.getOrDefault("toDecisionMs", "-")));
+                }
+                sb.append(System.lineSeparator());
+            }
+            List<Map<String, Object>> slices = (List<Map<String, Object>>) r.get("jvmSlices");
+            if (slices != null && !slices.isEmpty()) {
+                sb.append("JVM per 30 s of load (CPU / JIT / GC s):");
+                for (Map<String, Object> j : slices) {
+                    sb.append(String.format(Locale.ROOT, " %s / %s / %s", j.get("cpuSeconds"), j.get("jitSeconds"),
+                            j.get("gcSeconds")));
+                }
+                sb.append(System.lineSeparator());
+            }
             for (String k : new String[] {"metricsThread", "insightThread"}) {
                 if (r.get(k) != null) {
                     sb.append(String.format(Locale.ROOT, "%-22s %s (ms, Streams thread metrics)%n",

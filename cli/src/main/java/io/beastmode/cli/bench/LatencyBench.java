@@ -56,8 +56,15 @@ public final class LatencyBench {
     /** The default detector scores a series after 70 one-minute windows; incidents start after that. */
     static final long INCIDENT_DELAY_MINUTES = 72;
 
-    public record Options(String bootstrap, String registryUrl, double speed, Duration duration, int partitions,
-                          long seed, Path data, Duration commitInterval, Duration timeout, boolean keepTopics) {
+    /**
+     * @param warmup load replayed before the measured {@code duration}: its samples are reported apart and not
+     *               against the targets (in a fresh JVM the JIT compilers take most of both cores for the first
+     *               half minute, README "Latency after warm-up")
+     * @param insightCommitInterval the insight app's commit interval, null for the pipeline's default
+     */
+    public record Options(String bootstrap, String registryUrl, double speed, Duration warmup, Duration duration,
+                          int partitions, long seed, Path data, Duration commitInterval,
+                          Duration insightCommitInterval, Duration timeout, boolean keepTopics) {
     }
 
     private final Options options;
@@ -82,6 +89,9 @@ public final class LatencyBench {
         if (options.commitInterval() != null) {
             builder.commitInterval(options.commitInterval());
         }
+        if (options.insightCommitInterval() != null) {
+            builder.insightCommitInterval(options.insightCommitInterval());
+        }
         PipelineConfig config = builder.build();
         long sizeMs = config.tumblingWindow().toMillis();
         long graceMs = config.grace().toMillis();
@@ -92,8 +102,8 @@ public final class LatencyBench {
                 if (!pipeline.awaitRunning(options.timeout())) {
                     throw new IllegalStateException("the pipeline did not reach RUNNING (" + pipeline.streams().state() + ")");
                 }
-                status.printf("bench: pipeline running; replaying at %.0fx for %d s...%n", options.speed(),
-                        options.duration().toSeconds());
+                status.printf("bench: pipeline running; replaying at %.0fx for %d s of warm-up, then %d s measured...%n",
+                        options.speed(), options.warmup().toSeconds(), options.duration().toSeconds());
                 // Wall clock at which the load closed each window end (first event at or past end + grace).
                 TreeMap<Long, Long> closedAt = new TreeMap<>();
                 long published = 0;
@@ -109,7 +119,13 @@ public final class LatencyBench {
                                 i.offset().plusMinutes(INCIDENT_DELAY_MINUTES), i.duration(), i.magnitude())).toList());
                 GatewaySimulator simulator = GatewaySimulator.create(so);
                 long t0 = System.nanoTime();
-                long end = t0 + options.duration().toNanos();
+                long loadStartMs = System.currentTimeMillis();
+                long end = t0 + options.warmup().toNanos() + options.duration().toNanos();
+                long measuredFromMs = loadStartMs + options.warmup().toMillis();
+                // What the JVM spent per slice of the run (JIT, GC): the slow samples can then be set against it.
+                List<Map<String, Object>> slices = new ArrayList<>();
+                JvmCost.Mark sliceStart = JvmCost.mark();
+                long nextSlice = t0 + SLICE.toNanos();
                 long first = Long.MIN_VALUE;
                 long nextClose = Long.MIN_VALUE;
                 long maxAggregated = Long.MIN_VALUE;
@@ -128,6 +144,11 @@ public final class LatencyBench {
                         }
                         publisher.publish(e.record(), null);
                         published++;
+                        if (System.nanoTime() >= nextSlice) {
+                            slices.add(slice(slices.size(), JvmCost.since(sliceStart)));
+                            sliceStart = JvmCost.mark();
+                            nextSlice += SLICE.toNanos();
+                        }
                         boolean feedback = e.record() instanceof SelectionEvent s
                                 && s.getKind() == SelectionEventKind.QUALITY_FEEDBACK;
                         if (!feedback) {
@@ -148,35 +169,18 @@ public final class LatencyBench {
                 watcher.stop();
 
                 List<Double> closeToMetric = new ArrayList<>();
+                List<Double> closeToMetricWarmup = new ArrayList<>();
                 for (Watcher.Seen m : watcher.metrics) {
                     Long closed = closedAt.get(m.windowEnd);
                     if (m.isFinal && closed != null && m.windowEnd + graceMs <= lastEventTime) {
-                        closeToMetric.add((double) (m.readAt - closed));
+                        (closed >= measuredFromMs ? closeToMetric : closeToMetricWarmup).add((double) (m.readAt - closed));
                     }
                 }
-                List<Double> metricToProposal = new ArrayList<>();
-                // Split at the insight app's decision (a header it stamps): reading and processing, then its commit.
-                List<Double> metricToDecision = new ArrayList<>();
-                List<Double> decisionToReadable = new ArrayList<>();
-                for (Watcher.Seen p : watcher.proposals) {
-                    long trigger = Long.MIN_VALUE;
-                    for (Watcher.Seen m : watcher.metrics) {
-                        // The insight stage's clock is a window's end (InsightTimestampExtractor), while a metric
-                        // record is stamped inside its window; pair by the window end.
-                        if (m.isFinal && m.windowEnd == p.timestamp && m.readAt <= p.readAt) {
-                            trigger = Math.max(trigger, m.readAt);
-                        }
-                    }
-                    if (trigger != Long.MIN_VALUE) {
-                        metricToProposal.add((double) (p.readAt - trigger));
-                        if (p.decidedAt >= 0) {
-                            metricToDecision.add((double) (p.decidedAt - trigger));
-                            decisionToReadable.add((double) (p.readAt - p.decidedAt));
-                        }
-                    }
-                }
+                ProposalLatencies proposals = ProposalLatencies.of(watcher.metrics, watcher.proposals, loadStartMs,
+                        measuredFromMs);
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("speed", options.speed());
+                out.put("warmupSeconds", options.warmup().toSeconds());
                 out.put("seconds", ThroughputBench.round(seconds));
                 out.put("eventsPublished", published);
                 out.put("eventsPerSecond", Math.round(published / seconds));
@@ -189,15 +193,21 @@ public final class LatencyBench {
                     out.put("insightThread", threadLatencies(pipeline.insight().streams()));
                 }
                 out.put("windowCloseToMetricMs", percentiles(closeToMetric));
-                out.put("metricToProposalMs", percentiles(metricToProposal));
-                out.put("metricToDecisionMs", percentiles(metricToDecision));
-                out.put("decisionToProposalMs", percentiles(decisionToReadable));
+                out.put("metricToProposalMs", percentiles(proposals.metricToProposal()));
+                out.put("metricToDecisionMs", percentiles(proposals.metricToDecision()));
+                out.put("decisionToProposalMs", percentiles(proposals.decisionToReadable()));
+                out.put("proposalSamples", proposals.samples());
+                Map<String, Object> warm = new LinkedHashMap<>();
+                warm.put("windowCloseToMetricMs", percentiles(closeToMetricWarmup));
+                warm.put("metricToProposalMs", percentiles(proposals.metricToProposalWarmup()));
+                out.put("warmup", warm);
+                out.put("jvmSlices", slices);
                 Map<String, Object> targets = new LinkedHashMap<>();
                 targets.put("windowCloseToMetricP95Ms", TARGET_CLOSE_TO_METRIC_P95_MS);
                 targets.put("metricToProposalP95Ms", TARGET_METRIC_TO_PROPOSAL_P95_MS);
-                targets.put("met", !closeToMetric.isEmpty() && !metricToProposal.isEmpty()
+                targets.put("met", !closeToMetric.isEmpty() && !proposals.metricToProposal().isEmpty()
                         && percentile(closeToMetric, 0.95) < TARGET_CLOSE_TO_METRIC_P95_MS
-                        && percentile(metricToProposal, 0.95) < TARGET_METRIC_TO_PROPOSAL_P95_MS);
+                        && percentile(proposals.metricToProposal(), 0.95) < TARGET_METRIC_TO_PROPOSAL_P95_MS);
                 out.put("targets", targets);
                 return out;
             }
@@ -207,6 +217,66 @@ public final class LatencyBench {
             }
             ThroughputBench.deleteRecursively(stateDir);
         }
+    }
+
+    /**
+     * Metric to proposal, per proposal the watcher read. The insight stage stamps a proposal with the end of the
+     * window it was processing (InsightTimestampExtractor), while a metric record is stamped inside its window, so a
+     * proposal pairs with the final metric records of that window end and its trigger is the last of them read
+     * before it. Split at the insight app's decision (a header it stamps): reading and processing, then its commit.
+     * A proposal whose trigger came before {@code measuredFromMs} belongs to the warm-up.
+     */
+    record ProposalLatencies(List<Double> metricToProposal, List<Double> metricToDecision,
+                             List<Double> decisionToReadable, List<Double> metricToProposalWarmup,
+                             List<Map<String, Object>> samples) {
+
+        static ProposalLatencies of(List<Watcher.Seen> metrics, List<Watcher.Seen> proposals, long loadStartMs,
+                                    long measuredFromMs) {
+            ProposalLatencies out = new ProposalLatencies(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>());
+            for (Watcher.Seen p : proposals) {
+                long trigger = Long.MIN_VALUE;
+                for (Watcher.Seen m : metrics) {
+                    if (m.isFinal() && m.windowEnd() == p.timestamp() && m.readAt() <= p.readAt()) {
+                        trigger = Math.max(trigger, m.readAt());
+                    }
+                }
+                if (trigger == Long.MIN_VALUE) {
+                    continue;
+                }
+                boolean measured = trigger >= measuredFromMs;
+                Map<String, Object> sample = new LinkedHashMap<>();
+                sample.put("atSeconds", ThroughputBench.round((trigger - loadStartMs) / 1e3));
+                sample.put("measured", measured);
+                sample.put("metricToProposalMs", p.readAt() - trigger);
+                if (p.decidedAt() >= 0) {
+                    sample.put("toDecisionMs", p.decidedAt() - trigger);
+                }
+                out.samples.add(sample);
+                if (!measured) {
+                    out.metricToProposalWarmup.add((double) (p.readAt() - trigger));
+                    continue;
+                }
+                out.metricToProposal.add((double) (p.readAt() - trigger));
+                if (p.decidedAt() >= 0) {
+                    out.metricToDecision.add((double) (p.decidedAt() - trigger));
+                    out.decisionToReadable.add((double) (p.readAt() - p.decidedAt()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Length of the slices of the run whose JIT and GC time the bench reports. */
+    static final Duration SLICE = Duration.ofSeconds(30);
+
+    private static Map<String, Object> slice(int index, JvmCost cost) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fromSeconds", index * SLICE.toSeconds());
+        m.put("cpuSeconds", ThroughputBench.round(cost.cpuSeconds()));
+        m.put("jitSeconds", ThroughputBench.round(cost.compileSeconds()));
+        m.put("gcSeconds", ThroughputBench.round(cost.gcSeconds()));
+        return m;
     }
 
     /** Commit, poll and process latency (avg and max, ms) of a Streams app's threads, the worst thread's. */
