@@ -363,8 +363,8 @@ public final class BenchCommand implements Runnable {
                 Map<String, Object> c = (Map<String, Object>) warm.get("windowCloseToMetricMs");
                 Map<String, Object> m = (Map<String, Object>) warm.get("metricToProposalMs");
                 sb.append(String.format(Locale.ROOT, "warm-up, not counted: window close -> metric n=%d p95=%s max=%s,"
-                                + " metric -> proposal n=%d p95=%s max=%s (ms)%n", (Integer) c.get("count"), c.get("p95"),
-                        c.get("max"), (Integer) m.get("count"), m.get("p95"), m.get("max")));
+                                + " metric -> proposal n=%d p95=%s max=%s (ms)%n", (Integer) c.get("count"),
+                        c.get("p95"), c.get("max"), (Integer) m.get("count"), m.get("p95"), m.get("max")));
             }
             Map<String, String> labels = new LinkedHashMap<>();
             labels.put("windowCloseToMetricMs", "window close -> metric");
@@ -380,7 +380,8 @@ public final class BenchCommand implements Runnable {
             });
             List<Map<String, Object>> samples = (List<Map<String, Object>>) r.get("proposalSamples");
             if (samples != null && !samples.isEmpty()) {
-                sb.append("proposals (s after the load began: metric -> proposal ms, of which to decision; * warm-up):");
+                sb.append("proposals (s after the load began: metric -> proposal ms, of which to decision;"
+                        + " * warm-up):");
                 for (Map<String, Object> p : samples) {
                     sb.append(String.format(Locale.ROOT, " %.0f%s: %s (%s)", (Double) p.get("atSeconds"),
                             Boolean.TRUE.equals(p.get("measured")) ? "" : "*", p.get("metricToProposalMs"),

@@ -47,7 +47,7 @@ import java.util.TreeMap;
  *   metric record of a window with that end read before the proposal.</li>
  * </ul>
  * Both are reported as p50/p95/p99 (lower nearest rank) in milliseconds. Windows closed by idleness after the load
- * stops are not counted.
+ * stops are not counted; windows closed and proposals triggered during the warm-up are reported apart.
  */
 public final class LatencyBench {
 
@@ -102,8 +102,9 @@ public final class LatencyBench {
                 if (!pipeline.awaitRunning(options.timeout())) {
                     throw new IllegalStateException("the pipeline did not reach RUNNING (" + pipeline.streams().state() + ")");
                 }
-                status.printf("bench: pipeline running; replaying at %.0fx for %d s of warm-up, then %d s measured...%n",
-                        options.speed(), options.warmup().toSeconds(), options.duration().toSeconds());
+                status.printf("bench: pipeline running; replaying at %.0fx for %d s of warm-up, then %d s "
+                        + "measured...%n", options.speed(), options.warmup().toSeconds(),
+                        options.duration().toSeconds());
                 // Wall clock at which the load closed each window end (first event at or past end + grace).
                 TreeMap<Long, Long> closedAt = new TreeMap<>();
                 long published = 0;
@@ -173,7 +174,8 @@ public final class LatencyBench {
                 for (Watcher.Seen m : watcher.metrics) {
                     Long closed = closedAt.get(m.windowEnd);
                     if (m.isFinal && closed != null && m.windowEnd + graceMs <= lastEventTime) {
-                        (closed >= measuredFromMs ? closeToMetric : closeToMetricWarmup).add((double) (m.readAt - closed));
+                        List<Double> into = closed >= measuredFromMs ? closeToMetric : closeToMetricWarmup;
+                        into.add((double) (m.readAt - closed));
                     }
                 }
                 ProposalLatencies proposals = ProposalLatencies.of(watcher.metrics, watcher.proposals, loadStartMs,
