@@ -45,7 +45,7 @@ import java.util.function.LongSupplier;
  * {@link #ENGINE} holds the engine and the tracker, each in parts: a core under {@code engine.core} /
  * {@code tracker.core} and each series' window history under {@code engine.series.DIM|key} / {@code tracker.series.*};
  * only the parts an input changed are written. Both are decoded once per task and kept in memory (this processor is
- * the only writer).
+ * the only writer), and decoded again after {@code init}.
  *
  * <p>Outputs are the Avro records: {@code Anomaly} keyed {@code DIM|key|metric}, {@code OptimizationProposal} keyed
  * by its target {@code TYPE:key}, {@code ProposalOutcome} keyed by proposal id.
@@ -88,6 +88,20 @@ final class InsightProcessor implements Processor<String, InsightInput, String, 
         this.context = context;
         this.detectors = context.getStateStore(DETECTORS);
         this.engineStore = context.getStateStore(ENGINE);
+        // Kafka Streams revives a corrupted task (an aborted transaction under exactly-once) by restoring its stores
+        // and calling init again on the same processor: what was decoded before may hold the aborted records.
+        forget();
+    }
+
+    @Override
+    public void close() {
+        forget();
+    }
+
+    private void forget() {
+        engine = null;
+        tracker = null;
+        legacyBlobs = false;
     }
 
     /** Decoded on first use rather than in init, so whatever the store holds when processing starts is used. */
