@@ -28,10 +28,11 @@ class InsightProcessorReviveTest {
     private static final String KEY = "MODEL|m1";
 
     private final MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
-    private final KeyValueStore<String, byte[]> detectors = store(InsightProcessor.DETECTORS);
-    private final KeyValueStore<String, byte[]> engine = store(InsightProcessor.ENGINE);
+    private final KeyValueStore<String, byte[]> detectors = store(context, InsightProcessor.DETECTORS);
+    private final KeyValueStore<String, byte[]> engine = store(context, InsightProcessor.ENGINE);
 
-    private KeyValueStore<String, byte[]> store(String name) {
+    private static KeyValueStore<String, byte[]> store(MockProcessorContext<String, SpecificRecord> context,
+                                                       String name) {
         KeyValueStore<String, byte[]> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
         s.init(context.getStateStoreContext(), s);
@@ -84,16 +85,8 @@ class InsightProcessorReviveTest {
 
         // The same as a processor that saw windows 0 and 1 once each (not one that remembers window 2).
         MockProcessorContext<String, SpecificRecord> cleanContext = new MockProcessorContext<>();
-        KeyValueStore<String, byte[]> cleanDetectors = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(InsightProcessor.DETECTORS), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        KeyValueStore<String, byte[]> cleanEngine = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(InsightProcessor.ENGINE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        for (KeyValueStore<String, byte[]> s : List.of(cleanDetectors, cleanEngine)) {
-            s.init(cleanContext.getStateStoreContext(), s);
-            cleanContext.addStateStore(s);
-        }
+        KeyValueStore<String, byte[]> cleanDetectors = store(cleanContext, InsightProcessor.DETECTORS);
+        KeyValueStore<String, byte[]> cleanEngine = store(cleanContext, InsightProcessor.ENGINE);
         InsightProcessor clean = new InsightProcessor(InsightConfig.defaults(), () -> InsightFixture.NOW);
         clean.init(cleanContext);
         clean.process(window(0));
